@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages aiusage needs, only those that are missing.
+# Usage: scripts/deps.sh [build|test|bench]
+set -euo pipefail
+want=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libxxhash-dev
+      libcurl4-openssl-dev libmicrohttpd-dev libcsv-dev libarchive-dev libpq-dev tzdata)
+case "${1:-build}" in
+  test)  want+=(libcmocka-dev clang libclang-rt-14-dev python3) ;;
+  bench) want+=(python3 nodejs npm hyperfine time) ;;
+esac
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "aiusage: installing missing Debian packages: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
