@@ -26,7 +26,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS) --target aiusage
 
 run: build
-	@./$(BUILD)/aiusage run
+	@./$(BUILD)/aiusage run $(ARGS)
 
 test: deps-test test-plain test-asan fuzz
 

@@ -6,7 +6,11 @@ deduplicates assistant usage on (message.id, requestId) keeping the record
 with the largest usage (a non-sidechain record wins a tie) and prints totals
 as JSON. Used by tests to check aiusage's numbers; stdlib only.
 """
-import json, os, sys
+import datetime, json, os, re, sys
+try:
+    from zoneinfo import ZoneInfo
+except ImportError:  # pragma: no cover
+    ZoneInfo = None
 
 def usage_total(u):
     return sum(int(u.get(k) or 0) for k in ("input_tokens", "output_tokens",
@@ -59,12 +63,23 @@ def scan(root):
                         best[key] = rec
     return best, bad
 
+TS_RE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$")
+
+def local_day(ts, tz):
+    mt = TS_RE.match(ts)
+    frac = ((mt.group(2) or "") + "000000")[:6]
+    off = "+00:00" if mt.group(3) == "Z" else mt.group(3)
+    t = datetime.datetime.fromisoformat(mt.group(1) + "." + frac + off)
+    return t.astimezone(ZoneInfo(tz) if tz != "UTC" else datetime.timezone.utc).strftime("%Y-%m-%d")
+
 def main():
     root = sys.argv[1]
+    tz = sys.argv[2] if len(sys.argv) > 2 else "UTC"
     best, bad = scan(root)
     tot = dict(records=0, input=0, output=0, cache_write=0, cache_write_5m=0,
                cache_write_1h=0, cache_read=0)
     per_model = {}
+    per_day = {}
     for (_t, _ns, o, m, u) in best.values():
         model = m.get("model") or "unknown"
         if model == "<synthetic>":
@@ -72,7 +87,9 @@ def main():
         m5, h1 = cw_split(u)
         row = per_model.setdefault(model, dict(records=0, input=0, output=0,
                                    cache_write_5m=0, cache_write_1h=0, cache_read=0))
-        for d in (tot, row):
+        drow = per_day.setdefault(local_day(o["timestamp"], tz), {}).setdefault(model, dict(
+            records=0, input=0, output=0, cache_write_5m=0, cache_write_1h=0, cache_read=0))
+        for d in (tot, row, drow):
             d["records"] += 1
             d["input"] += int(u.get("input_tokens") or 0)
             d["output"] += int(u.get("output_tokens") or 0)
@@ -80,7 +97,8 @@ def main():
             d["cache_write_1h"] += h1
             d["cache_read"] += int(u.get("cache_read_input_tokens") or 0)
         tot["cache_write"] += m5 + h1
-    print(json.dumps(dict(totals=tot, models=per_model, malformed=bad), indent=1, sort_keys=True))
+    print(json.dumps(dict(totals=tot, models=per_model, days=per_day, malformed=bad),
+                     indent=1, sort_keys=True))
 
 if __name__ == "__main__":
     main()

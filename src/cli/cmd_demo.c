@@ -1,0 +1,42 @@
+/* cmd_demo.c - `aiusage demo`: generate a demo history, sync it into the
+ * demo database and show the daily report. Later runs of any report with
+ * --demo read the same database. */
+#include "cli/cli.h"
+#include "core/timeutil.h"
+#include "demo/demo_gen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_demo(struct cli_ctx *c)
+{
+	struct aiu_err err = { 0 };
+	char db[4096], dir[4096];
+	struct demo_opts o;
+	int rc;
+
+	if ((rc = cli_demo_paths(db, sizeof(db), dir, sizeof(dir), &err)) < 0)
+		goto out;
+	memset(&o, 0, sizeof(o));
+	o.seed = 20251123;
+	o.days = 60;
+	o.end_ms = now_ms();
+	o.target_messages = 6000;
+	if (!c->quiet)
+		printf("Writing a demo Claude Code history (%d days) to %s\n", o.days, dir);
+	if ((rc = demo_generate(dir, &o, &err)) < 0)
+		goto out;
+	c->demo = true;
+	c->ndirs = 0; /* the demo dir, set by cli_open_store */
+	if ((rc = cli_sync(c, true, &err)) < 0)
+		goto out;
+	if (!c->quiet)
+		printf("Demo database: %s\nTry: aiusage daily --demo, aiusage blocks --demo, aiusage session --demo\n\n",
+		       c->db_path);
+	c->cmd = "daily";
+	c->no_sync = true;
+	return cmd_report(c);
+out:
+	fprintf(stderr, "aiusage: %s\n", err.msg);
+	return 1;
+}

@@ -1,0 +1,52 @@
+/* cmd_run.c - the main job behind `make run`: sync local Claude Code data
+ * and show it. With no local data it says so and offers the demo. */
+#include "cli/cli.h"
+#include "ingest/cc_discover.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool ask_yes(const char *q)
+{
+	char line[16];
+	if (!isatty(0))
+		return false;
+	printf("%s [y/N] ", q);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+int cmd_run(struct cli_ctx *c)
+{
+	struct aiu_err err = { 0 };
+	struct cc_file_list fl;
+	int rc;
+
+	if (!c->demo) {
+		if ((rc = cc_discover(c->ndirs ? c->dirs : NULL, c->ndirs, &fl, &err)) < 0) {
+			fprintf(stderr, "aiusage: %s\n", err.msg);
+			return 1;
+		}
+		bool none = fl.n == 0;
+		cc_file_list_free(&fl);
+		if (none) {
+			printf("No Claude Code transcripts found (looked in $CLAUDE_CONFIG_DIR, ~/.config/claude/projects\n"
+			       "and ~/.claude/projects). aiusage can show you a realistic demo history instead.\n");
+			if (c->yes || ask_yes("Load the demo data now?"))
+				return cmd_demo(c);
+			printf("Run `aiusage demo` (or `make run ARGS=--yes`) to load it, or point aiusage at your data\n"
+			       "with --claude-dir DIR.\n");
+			return 0;
+		}
+	}
+	if ((rc = cli_sync(c, true, &err)) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return 1;
+	}
+	c->cmd = "daily";
+	c->no_sync = true;
+	return cmd_report(c);
+}

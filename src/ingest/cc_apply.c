@@ -1,0 +1,390 @@
+/* cc_apply.c - see cc_apply.h. */
+#include "ingest/cc_apply.h"
+#include "core/pricing.h"
+#include "core/strutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct cc_sess {
+	struct session_row row;
+	bool dirty;
+};
+
+struct sroll_key {
+	int64_t session_id, model_id;
+	int64_t variant;
+};
+
+struct troll_key {
+	int64_t bucket, project_id, tool_id;
+};
+
+void cc_apply_init(struct cc_apply *a, struct store *s)
+{
+	memset(a, 0, sizeof(*a));
+	a->s = s;
+	kmap_init(&a->sessions, sizeof(uint64_t), sizeof(struct cc_sess), 0);
+	kmap_init(&a->rollups, sizeof(struct rollup_key), sizeof(struct rollup_row), 0);
+	kmap_init(&a->srollups, sizeof(struct sroll_key), sizeof(struct session_rollup_row), 0);
+	kmap_init(&a->trollups, sizeof(struct troll_key), sizeof(int64_t), 0);
+}
+
+void cc_apply_release(struct cc_apply *a)
+{
+	kmap_release(&a->sessions);
+	kmap_release(&a->rollups);
+	kmap_release(&a->srollups);
+	kmap_release(&a->trollups);
+}
+
+void cc_apply_abort(struct cc_apply *a)
+{
+	kmap_clear(&a->sessions);
+	kmap_clear(&a->rollups);
+	kmap_clear(&a->srollups);
+	kmap_clear(&a->trollups);
+}
+
+static bool slice_eq(struct cc_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static void slice_copy(char *dst, size_t cap, struct cc_str s)
+{
+	size_t n = s.n < cap - 1 ? s.n : cap - 1;
+	memcpy(dst, s.p, n);
+	dst[n] = '\0';
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* Finds or creates the cached session for uuid. */
+static int session_for(struct cc_apply *a, const char *uuid, struct cc_sess **out,
+		       struct aiu_err *err)
+{
+	uint64_t h = hash64(uuid, strlen(uuid));
+	bool created, found;
+	struct cc_sess *cs = kmap_put(&a->sessions, &h, &created);
+	int rc;
+
+	if (!cs)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (session cache)");
+	if (!created && strcmp(cs->row.uuid, uuid) == 0) {
+		*out = cs;
+		return AIU_OK;
+	}
+	if (!created) {
+		/* 64-bit hash collision between two session ids: write the cached
+		 * one back and reuse the slot. */
+		if (cs->dirty && (rc = a->s->ops->session_put(a->s, &cs->row, err)) < 0)
+			return rc;
+	}
+	memset(cs, 0, sizeof(*cs));
+	if ((rc = a->s->ops->session_get(a->s, uuid, &cs->row, &found, err)) < 0)
+		return rc;
+	if (!found) {
+		str_copy(cs->row.uuid, uuid, sizeof(cs->row.uuid));
+		if ((rc = a->s->ops->session_put(a->s, &cs->row, err)) < 0)
+			return rc;
+		a->st.sessions_new++;
+	}
+	*out = cs;
+	return AIU_OK;
+}
+
+static int64_t tokens_total(const struct tokens *t)
+{
+	return t->input + t->output + t->cw5m + t->cw1h + t->cache_read;
+}
+
+/* Adds sign * row to every rollup it belongs to. */
+static int rollup_delta(struct cc_apply *a, const struct usage_row *u, int sign,
+			struct aiu_err *err)
+{
+	struct rollup_key k;
+	struct sroll_key sk;
+	struct rollup_row *r;
+	struct session_rollup_row *sr;
+	bool created;
+
+	memset(&k, 0, sizeof(k));
+	k.bucket = floor_div(u->ts, BUCKET_MS);
+	k.project_id = u->project_id;
+	k.model_id = u->model_id;
+	k.variant = u->variant;
+	if (!(r = kmap_put(&a->rollups, &k, &created)))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (rollups)");
+	if (created) {
+		r->k = k;
+		r->min_ts = INT64_MAX;
+		r->max_ts = INT64_MIN;
+	}
+	r->n += sign;
+	r->t.input += sign * u->t.input;
+	r->t.output += sign * u->t.output;
+	r->t.cw5m += sign * u->t.cw5m;
+	r->t.cw1h += sign * u->t.cw1h;
+	r->t.cache_read += sign * u->t.cache_read;
+	r->t.web_search += sign * u->t.web_search;
+	if (sign > 0) {
+		if (u->ts < r->min_ts)
+			r->min_ts = u->ts;
+		if (u->ts > r->max_ts)
+			r->max_ts = u->ts;
+	}
+
+	memset(&sk, 0, sizeof(sk));
+	sk.session_id = u->session_id;
+	sk.model_id = u->model_id;
+	sk.variant = u->variant;
+	if (!(sr = kmap_put(&a->srollups, &sk, &created)))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (session rollups)");
+	if (created) {
+		sr->session_id = sk.session_id;
+		sr->model_id = sk.model_id;
+		sr->variant = u->variant;
+	}
+	sr->n += sign;
+	sr->t.input += sign * u->t.input;
+	sr->t.output += sign * u->t.output;
+	sr->t.cw5m += sign * u->t.cw5m;
+	sr->t.cw1h += sign * u->t.cw1h;
+	sr->t.cache_read += sign * u->t.cache_read;
+	sr->t.web_search += sign * u->t.web_search;
+	return AIU_OK;
+}
+
+/* Resolves the usage key for (msg_id, req_id): the 64-bit hash, probing
+ * forward past the (astronomically rare) row whose ids differ. */
+static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int64_t *key,
+		      struct usage_row *old, bool *found, struct aiu_err *err)
+{
+	char kb[260];
+	size_t ml = strlen(mid), rl = strlen(rid);
+	uint64_t h;
+	int rc;
+
+	memcpy(kb, mid, ml);
+	kb[ml] = '\0';
+	memcpy(kb + ml + 1, rid, rl);
+	h = hash64(kb, ml + 1 + rl);
+	for (int probe = 0; probe < 64; probe++, h++) {
+		*key = (int64_t)(h & INT64_MAX);
+		if ((rc = a->s->ops->usage_get(a->s, *key, old, found, err)) < 0)
+			return rc;
+		if (!*found || (strcmp(old->msg_id, mid) == 0 && strcmp(old->req_id, rid) == 0))
+			return AIU_OK;
+	}
+	return aiu_errf(err, AIU_EDB, "usage key space exhausted for message %s", mid);
+}
+
+static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
+		       const struct cc_origin *o, struct aiu_err *err)
+{
+	struct usage_row u, old;
+	bool found;
+	int rc;
+	int64_t cw = r->cache_write;
+
+	memset(&u, 0, sizeof(u));
+	slice_copy(u.msg_id, sizeof(u.msg_id), r->msg_id);
+	slice_copy(u.req_id, sizeof(u.req_id), r->request_id);
+	u.ts = r->ts_ms;
+	u.session_id = cs->row.id;
+	u.project_id = cs->row.project_id;
+	u.sidechain = r->is_sidechain;
+	u.t.input = r->input;
+	u.t.output = r->output;
+	u.t.cache_read = r->cache_read;
+	u.t.web_search = r->web_search;
+	if (r->has_cw_split && r->cw_5m + r->cw_1h == cw) {
+		u.t.cw5m = r->cw_5m;
+		u.t.cw1h = r->cw_1h;
+	} else if (r->has_cw_split && r->cw_1h <= cw) {
+		u.t.cw1h = r->cw_1h;
+		u.t.cw5m = cw - r->cw_1h;
+	} else {
+		u.t.cw5m = cw;
+	}
+	if (r->input + cw + r->cache_read > PRICE_LONG_PROMPT_TOKENS)
+		u.variant |= PRICE_VAR_LONG;
+	if (slice_eq(r->speed, "fast"))
+		u.variant |= PRICE_VAR_FAST;
+	u.file_id = o->file_id;
+	u.line_no = o->line_no;
+	u.byte_off = o->byte_off;
+	if ((rc = a->s->ops->intern(a->s, DICT_MODEL, r->model.p, r->model.n, &u.model_id, err)) < 0)
+		return rc;
+	if ((rc = usage_slot(a, u.msg_id, u.req_id, &u.key, &old, &found, err)) < 0)
+		return rc;
+	if (found) {
+		int64_t nt = tokens_total(&u.t), ot = tokens_total(&old.t);
+		if (!(nt > ot || (nt == ot && old.sidechain && !u.sidechain))) {
+			a->st.usage_dup++;
+			return AIU_OK;
+		}
+		if ((rc = rollup_delta(a, &old, -1, err)) < 0)
+			return rc;
+		a->st.usage_replaced++;
+	} else {
+		a->st.usage_new++;
+	}
+	if ((rc = rollup_delta(a, &u, +1, err)) < 0)
+		return rc;
+	return a->s->ops->usage_put(a->s, &u, err);
+}
+
+static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
+		       struct aiu_err *err)
+{
+	for (uint32_t i = 0; i < r->n_tools; i++) {
+		const struct cc_tool *t = &r->tools[i];
+		char kb[300];
+		int64_t tool_id, *cnt;
+		bool inserted;
+		struct troll_key k;
+		int rc;
+		size_t n;
+
+		if (!t->name.n)
+			continue;
+		/* dedupe on the tool_use id; without one, on message id + index */
+		n = t->id.n ? (size_t)snprintf(kb, sizeof(kb), "t:%.*s", (int)t->id.n, t->id.p)
+			    : (size_t)snprintf(kb, sizeof(kb), "t:%.*s:%u", (int)r->msg_id.n, r->msg_id.p, i);
+		if (n >= sizeof(kb))
+			n = sizeof(kb) - 1;
+		if ((rc = a->s->ops->intern(a->s, DICT_TOOL, t->name.p, t->name.n, &tool_id, err)) < 0)
+			return rc;
+		if ((rc = a->s->ops->tool_use_add(a->s, (int64_t)(hash64(kb, n) & INT64_MAX), 0,
+						   cs->row.id, tool_id, r->ts_ms, &inserted, err)) < 0)
+			return rc;
+		if (!inserted)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.bucket = floor_div(r->ts_ms, BUCKET_MS);
+		k.project_id = cs->row.project_id;
+		k.tool_id = tool_id;
+		if (!(cnt = kmap_put(&a->trollups, &k, NULL)))
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool rollups)");
+		(*cnt)++;
+		a->st.tools_new++;
+	}
+	return AIU_OK;
+}
+
+int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
+		    struct aiu_err *err)
+{
+	char uuid[128];
+	struct cc_sess *cs;
+	int rc;
+
+	a->st.records++;
+	if (!r->has_ts)
+		return AIU_OK; /* summary, snapshot...: no time, nothing to count */
+	if (r->session_id.n)
+		slice_copy(uuid, sizeof(uuid), r->session_id);
+	else
+		str_copy(uuid, o->session_hint ? o->session_hint : "unknown", sizeof(uuid));
+	if ((rc = session_for(a, uuid, &cs, err)) < 0)
+		return rc;
+	if (!cs->row.project_id) {
+		const char *p = o->project_dir && *o->project_dir ? o->project_dir : "unknown";
+		size_t pn = strlen(p);
+		if (r->cwd.n) {
+			p = r->cwd.p;
+			pn = r->cwd.n;
+		}
+		if ((rc = a->s->ops->intern(a->s, DICT_PROJECT, p, pn, &cs->row.project_id, err)) < 0)
+			return rc;
+		cs->dirty = true;
+	}
+	if (!cs->row.first_ts || r->ts_ms < cs->row.first_ts) {
+		cs->row.first_ts = r->ts_ms;
+		cs->dirty = true;
+	}
+	if (r->ts_ms > cs->row.last_ts) {
+		cs->row.last_ts = r->ts_ms;
+		if (r->git_branch.n)
+			slice_copy(cs->row.git_branch, sizeof(cs->row.git_branch), r->git_branch);
+		if (r->version.n)
+			slice_copy(cs->row.version, sizeof(cs->row.version), r->version);
+		cs->dirty = true;
+	}
+
+	if (r->type == CC_USER && r->user_kind == CC_USER_PROMPT && !r->is_meta &&
+	    !r->is_compact_summary && r->uuid.n) {
+		char kb[140];
+		bool inserted;
+		int n = snprintf(kb, sizeof(kb), "u:%.*s", (int)r->uuid.n, r->uuid.p);
+		if ((rc = a->s->ops->message_add(a->s, (int64_t)(hash64(kb, (size_t)n) & INT64_MAX),
+						  cs->row.id, r->ts_ms, o->file_id, o->byte_off,
+						  o->byte_len, &inserted, err)) < 0)
+			return rc;
+		if (inserted) {
+			cs->row.user_msgs++;
+			cs->dirty = true;
+			a->st.prompts_new++;
+		}
+	}
+	if (r->type != CC_ASSISTANT)
+		return AIU_OK;
+	if ((rc = apply_tools(a, r, cs, err)) < 0)
+		return rc;
+	if (!r->has_usage || !r->msg_id.n || !r->model.n || slice_eq(r->model, "<synthetic>"))
+		return AIU_OK;
+	return apply_usage(a, r, cs, o, err);
+}
+
+int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
+{
+	int rc;
+	for (size_t i = 0; i < a->rollups.cap; i++) {
+		struct rollup_row *r;
+		if (!kmap_key(&a->rollups, i))
+			continue;
+		r = kmap_val(&a->rollups, i);
+		if (!r->n && !r->t.input && !r->t.output && !r->t.cw5m && !r->t.cw1h &&
+		    !r->t.cache_read && r->min_ts == INT64_MAX)
+			continue;
+		if ((rc = a->s->ops->rollup_add(a->s, r, err)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < a->srollups.cap; i++) {
+		if (!kmap_key(&a->srollups, i))
+			continue;
+		if ((rc = a->s->ops->session_rollup_add(a->s, kmap_val(&a->srollups, i), err)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < a->trollups.cap; i++) {
+		const struct troll_key *k = kmap_key(&a->trollups, i);
+		struct tool_rollup_row tr;
+		if (!k)
+			continue;
+		tr.bucket = k->bucket;
+		tr.project_id = k->project_id;
+		tr.tool_id = k->tool_id;
+		tr.n = *(int64_t *)kmap_val(&a->trollups, i);
+		if ((rc = a->s->ops->tool_rollup_add(a->s, &tr, err)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < a->sessions.cap; i++) {
+		struct cc_sess *cs;
+		if (!kmap_key(&a->sessions, i))
+			continue;
+		cs = kmap_val(&a->sessions, i);
+		if (cs->dirty && (rc = a->s->ops->session_put(a->s, &cs->row, err)) < 0)
+			return rc;
+		cs->dirty = false;
+	}
+	kmap_clear(&a->rollups);
+	kmap_clear(&a->srollups);
+	kmap_clear(&a->trollups);
+	return AIU_OK;
+}

@@ -1,0 +1,55 @@
+/* cc_apply.h - turns parsed transcript records into store writes.
+ *
+ * This is where the numbers are made right:
+ *   - assistant usage is deduplicated on (message.id, requestId) across all
+ *     files; the record with the largest usage is kept, a non-sidechain
+ *     record wins a tie; replacing a record moves its contribution in every
+ *     rollup, so totals never count a request twice;
+ *   - user prompts are deduplicated on uuid, tool uses on their tool_use id
+ *     (streamed messages repeat usage on every content-block line, and
+ *     resumed sessions copy earlier lines into new files);
+ *   - rollup deltas are aggregated in memory and written at flush time, in
+ *     the same transaction as the rows and file offsets they came from.
+ * The caller owns the transaction: cc_apply_flush() must run before commit,
+ * cc_apply_abort() after a rollback.
+ */
+#ifndef AIU_CC_APPLY_H
+#define AIU_CC_APPLY_H
+
+#include <stdint.h>
+
+#include "core/kmap.h"
+#include "ingest/cc_record.h"
+#include "store/store.h"
+
+struct cc_apply_stats {
+	int64_t lines, records, usage_new, usage_replaced, usage_dup, prompts_new,
+		tools_new, sessions_new, bad_lines, unpriced;
+};
+
+struct cc_apply {
+	struct store *s;
+	struct kmap sessions;   /* hash(uuid) -> struct cc_sess (cached for the run) */
+	struct kmap rollups;    /* struct rollup_key -> struct rollup_row delta */
+	struct kmap srollups;   /* struct sroll_key -> struct session_rollup_row delta */
+	struct kmap trollups;   /* struct troll_key -> int64 delta */
+	struct cc_apply_stats st;
+};
+
+/* Where the current record came from. */
+struct cc_origin {
+	int64_t file_id, line_no, byte_off, byte_len;
+	const char *session_hint;  /* from the path */
+	const char *project_dir;   /* folder under projects/, the project fallback */
+};
+
+void cc_apply_init(struct cc_apply *a, struct store *s);
+void cc_apply_release(struct cc_apply *a);
+int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
+		    struct aiu_err *err);
+/* Writes pending rollup deltas and dirty sessions (inside the transaction). */
+int cc_apply_flush(struct cc_apply *a, struct aiu_err *err);
+/* Forgets pending deltas and the session cache after a rollback. */
+void cc_apply_abort(struct cc_apply *a);
+
+#endif

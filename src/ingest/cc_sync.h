@@ -1,0 +1,40 @@
+/* cc_sync.h - incremental ingest of Claude Code transcripts into a store.
+ *
+ * Per file the store remembers (dev, inode, size, mtime, byte offset after
+ * the last complete line, hash of the first KiB). A sync parses only the new
+ * complete lines; a truncated or rewritten file is read again from the start
+ * and converges through deduplication. A file's rows and its new offset are
+ * committed in the same transaction, so a crash or SIGKILL at any moment
+ * leaves the store consistent, and re-running converges to the same totals.
+ */
+#ifndef AIU_CC_SYNC_H
+#define AIU_CC_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/cc_apply.h"
+#include "store/store.h"
+
+#define CC_MAX_LINE_DEFAULT ((size_t)256 << 20)  /* longest line held in memory */
+
+struct cc_sync_opts {
+	const char *const *dirs;  /* --claude-dir values, may be NULL */
+	size_t ndirs;
+	bool progress;            /* draw a progress bar on stderr if it is a TTY */
+	size_t max_line;          /* 0 = CC_MAX_LINE_DEFAULT */
+	int64_t commit_bytes;     /* commit at least this often; 0 = default */
+};
+
+struct cc_sync_result {
+	int64_t roots, files, files_changed, files_restarted, bytes;
+	int64_t scanner_fallbacks;  /* lines the fast scanner rejected but jansson accepted */
+	struct cc_apply_stats st;
+	double seconds;
+};
+
+int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result *res,
+	    struct aiu_err *err);
+
+#endif

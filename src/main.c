@@ -1,0 +1,63 @@
+/* main.c - aiusage entry point: parse options, dispatch through the
+ * command table. Each command lives in its own file under src/cli/. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef AIU_VERSION
+#define AIU_VERSION "0.1.0"
+#endif
+
+const struct command commands[] = {
+	{ "run", cmd_run, "sync local data, then show it (what `make run` does)" },
+	{ "sync", cmd_sync, "ingest new Claude Code transcript lines (--errors lists bad lines)" },
+	{ "daily", cmd_report, "usage and cost per day (the default)" },
+	{ "weekly", cmd_report, "usage and cost per week" },
+	{ "monthly", cmd_report, "usage and cost per month" },
+	{ "session", cmd_report, "usage and cost per session" },
+	{ "blocks", cmd_report, "5-hour billing windows: active block, burn rate, projection" },
+	{ "projects", cmd_report, "usage and cost per project" },
+	{ "models", cmd_report, "usage and cost per model" },
+	{ "tools", cmd_report, "tool calls per tool" },
+	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "this help" },
+	{ NULL, NULL, NULL },
+};
+
+int cmd_version(struct cli_ctx *c)
+{
+	(void)c;
+	printf("aiusage %s\n", AIU_VERSION);
+	return 0;
+}
+
+int cmd_help(struct cli_ctx *c)
+{
+	(void)c;
+	cli_usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx c;
+	struct aiu_err err = { 0 };
+	int rc = 2;
+
+	if (cli_parse(&c, argc, argv, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return 2;
+	}
+	for (const struct command *cmd = commands; cmd->name; cmd++) {
+		if (strcmp(cmd->name, c.cmd) == 0) {
+			rc = cmd->fn(&c);
+			goto out;
+		}
+	}
+	fprintf(stderr, "aiusage: unknown command '%s' (see aiusage --help)\n", c.cmd);
+out:
+	cli_ctx_release(&c);
+	return rc;
+}

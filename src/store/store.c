@@ -1,0 +1,71 @@
+/* store.c - backend selection and the default database location. */
+#include "store/store.h"
+#include "store/store_sqlite.h"
+#include "core/strutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void file_state_release(struct file_state *f)
+{
+	free(f->path);
+	free(f->agent_type);
+	f->path = NULL;
+	f->agent_type = NULL;
+}
+
+/* mkdir -p for the directory part of path. */
+static int mkdirs_for(const char *path, struct aiu_err *err)
+{
+	char tmp[4096];
+	if (str_copy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
+		return aiu_errf(err, AIU_ELIMIT, "path too long: %s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return aiu_errf(err, AIU_EIO, "cannot create directory %s: %s", tmp, strerror(errno));
+		*p = '/';
+	}
+	return AIU_OK;
+}
+
+int store_default_path(char *out, size_t cap, struct aiu_err *err)
+{
+	const char *env = getenv("AIUSAGE_DB"), *xdg = getenv("XDG_DATA_HOME"),
+		   *home = getenv("HOME");
+	int n;
+	if (env && *env)
+		n = snprintf(out, cap, "%s", env);
+	else if (xdg && *xdg == '/')
+		n = snprintf(out, cap, "%s/aiusage/aiusage.db", xdg);
+	else if (home && *home)
+		n = snprintf(out, cap, "%s/.local/share/aiusage/aiusage.db", home);
+	else
+		return aiu_errf(err, AIU_EARG, "cannot find a place for the database: set HOME, XDG_DATA_HOME or AIUSAGE_DB, or pass --db");
+	if (n < 0 || (size_t)n >= cap)
+		return aiu_errf(err, AIU_ELIMIT, "database path too long");
+	return AIU_OK;
+}
+
+int store_open(const char *uri, struct store **out, struct aiu_err *err)
+{
+	int rc;
+	*out = NULL;
+	if (str_has_prefix(uri, "postgres://") || str_has_prefix(uri, "postgresql://"))
+		return aiu_errf(err, AIU_EARG, "PostgreSQL stores are not supported by this build yet (%s)",
+				"postgres://...");
+	if (strcmp(uri, ":memory:") != 0 && (rc = mkdirs_for(uri, err)) < 0)
+		return rc;
+	return store_sqlite_open(uri, out, err);
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}

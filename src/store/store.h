@@ -1,0 +1,185 @@
+/* store.h - the storage interface. Ingest and query code talk only to this;
+ * a backend (store_sqlite.c today, PostgreSQL later) implements the ops
+ * table. Every write happens inside store_begin()/store_commit(), so a kill at
+ * any moment leaves the previous committed state.
+ *
+ * Data model (see docs/ARCHITECTURE.md for the full picture):
+ *   files          one row per transcript: identity, size, byte offset, head hash
+ *   sessions       one row per Claude Code session (subagents join their parent)
+ *   usage          one row per deduplicated API request (message.id, requestId)
+ *   messages       one row per user prompt (deduplicated on uuid)
+ *   tool_uses      one row per tool_use block (deduplicated on its id)
+ *   rollup_usage   15-minute buckets x project x model x variant: token sums
+ *   rollup_session session x model x variant: token sums
+ *   rollup_tools   15-minute buckets x project x tool: counts
+ *   bad_lines      malformed transcript lines, with file and line number
+ * Reports read only the rollups and the small tables, never usage rows.
+ */
+#ifndef AIU_STORE_H
+#define AIU_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define BUCKET_MS (15 * 60 * 1000LL) /* rollup bucket: every zone offset is a multiple */
+
+enum store_dict { DICT_PROJECT, DICT_MODEL, DICT_TOOL, DICT__N };
+
+struct tokens {
+	int64_t input, output, cw5m, cw1h, cache_read, web_search;
+};
+
+struct file_state {
+	int64_t id;           /* 0 until stored */
+	char *path;           /* owned by whoever filled the struct: see file_state_release */
+	int64_t dev, ino, size, mtime_ns;
+	int64_t offset;       /* bytes consumed: just after the last complete line */
+	int64_t line_no;      /* lines consumed */
+	uint64_t head_hash;   /* hash of the first min(size, 1 KiB) bytes */
+	int64_t head_len;
+	int64_t bad_lines;
+	char *agent_type;     /* from <agent>.meta.json, may be NULL */
+};
+void file_state_release(struct file_state *f);
+
+struct session_row {
+	int64_t id;           /* 0 if new */
+	char uuid[128];
+	int64_t project_id;   /* 0 = not yet known */
+	int64_t first_ts, last_ts; /* 0 = none */
+	int64_t user_msgs;    /* deduplicated prompts; assistant counts come from rollup_session */
+	char git_branch[256];
+	char version[64];
+};
+
+struct usage_row {
+	int64_t key;          /* probe-resolved 64-bit hash of (message.id, requestId) */
+	char msg_id[128], req_id[128];
+	int64_t ts;
+	int64_t session_id, project_id, model_id;
+	unsigned variant;     /* PRICE_VAR_* bits */
+	bool sidechain;
+	struct tokens t;
+	int64_t file_id, line_no, byte_off;
+};
+
+struct rollup_key {
+	int64_t bucket;       /* ts / BUCKET_MS */
+	int64_t project_id, model_id;
+	unsigned variant;
+};
+
+struct rollup_row {
+	struct rollup_key k;
+	int64_t n;            /* requests */
+	struct tokens t;
+	int64_t min_ts, max_ts;
+};
+
+struct session_rollup_row {
+	int64_t session_id, model_id;
+	unsigned variant;
+	int64_t n;
+	struct tokens t;
+};
+
+struct tool_rollup_row {
+	int64_t bucket, project_id, tool_id, n;
+};
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	int (*begin)(struct store *s, struct aiu_err *err);
+	int (*commit)(struct store *s, struct aiu_err *err);
+	int (*rollback)(struct store *s);
+
+	int (*intern)(struct store *s, enum store_dict d, const char *str, size_t n,
+		      int64_t *id, struct aiu_err *err);
+	/* Name for an id; returns a pointer valid until the store is closed. */
+	const char *(*dict_name)(struct store *s, enum store_dict d, int64_t id);
+
+	int (*file_get)(struct store *s, const char *path, struct file_state *out,
+			bool *found, struct aiu_err *err);
+	int (*file_put)(struct store *s, struct file_state *f, struct aiu_err *err);
+	int (*file_list)(struct store *s, int (*cb)(void *ctx, const struct file_state *f),
+			 void *ctx, struct aiu_err *err);
+	int (*files_reset)(struct store *s, struct aiu_err *err);
+
+	int (*session_get)(struct store *s, const char *uuid, struct session_row *out,
+			   bool *found, struct aiu_err *err);
+	int (*session_put)(struct store *s, struct session_row *row, struct aiu_err *err);
+
+	int (*usage_get)(struct store *s, int64_t key, struct usage_row *out,
+			 bool *found, struct aiu_err *err);
+	int (*usage_put)(struct store *s, const struct usage_row *row, struct aiu_err *err);
+
+	/* Insert-if-absent on a 64-bit key; *inserted tells which happened. */
+	int (*message_add)(struct store *s, int64_t key, int64_t session_id, int64_t ts,
+			   int64_t file_id, int64_t byte_off, int64_t byte_len,
+			   bool *inserted, struct aiu_err *err);
+	int (*tool_use_add)(struct store *s, int64_t key, int64_t usage_key,
+			    int64_t session_id, int64_t tool_id, int64_t ts,
+			    bool *inserted, struct aiu_err *err);
+
+	/* Add (possibly negative) deltas to rollups. */
+	int (*rollup_add)(struct store *s, const struct rollup_row *d, struct aiu_err *err);
+	int (*session_rollup_add)(struct store *s, const struct session_rollup_row *d,
+				  struct aiu_err *err);
+	int (*tool_rollup_add)(struct store *s, const struct tool_rollup_row *d,
+			       struct aiu_err *err);
+
+	int (*bad_line_add)(struct store *s, int64_t file_id, int64_t line_no,
+			    int64_t byte_off, const char *msg, struct aiu_err *err);
+	int (*bad_lines_clear)(struct store *s, int64_t file_id, struct aiu_err *err);
+
+	/* --- reads for the query layer. Callbacks return 0 to go on, non-zero
+	 * to stop (that value is returned). Rows are valid during the call. */
+	/* Buckets in [from, to]; project_id 0 = all projects. */
+	int (*rollup_scan)(struct store *s, int64_t from_bucket, int64_t to_bucket,
+			   int64_t project_id, int (*cb)(void *ctx, const struct rollup_row *r),
+			   void *ctx, struct aiu_err *err);
+	int (*tool_rollup_scan)(struct store *s, int64_t from_bucket, int64_t to_bucket,
+				int64_t project_id,
+				int (*cb)(void *ctx, const struct tool_rollup_row *r),
+				void *ctx, struct aiu_err *err);
+	int (*session_scan)(struct store *s, int (*cb)(void *ctx, const struct session_row *r),
+			    void *ctx, struct aiu_err *err);
+	int (*session_rollup_scan)(struct store *s,
+				   int (*cb)(void *ctx, const struct session_rollup_row *r),
+				   void *ctx, struct aiu_err *err);
+	int (*bad_line_scan)(struct store *s, int64_t limit,
+			     int (*cb)(void *ctx, const char *path, int64_t line_no,
+				       int64_t byte_off, const char *msg),
+			     void *ctx, struct aiu_err *err);
+	int (*dict_scan)(struct store *s, enum store_dict d,
+			 int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
+			 struct aiu_err *err);
+	/* Looks a dictionary name up without creating it; *id = 0 if absent. */
+	int (*dict_find)(struct store *s, enum store_dict d, const char *name, int64_t *id,
+			 struct aiu_err *err);
+};
+
+struct store {
+	const struct store_ops *ops;
+	char *uri;            /* path or URL as opened; owned */
+};
+
+/* Opens (creating and migrating) the store at uri: a file path for SQLite.
+ * Caller closes with store_close(). */
+int store_open(const char *uri, struct store **out, struct aiu_err *err);
+void store_close(struct store *s);
+/* Default SQLite path: $AIUSAGE_DB, else $XDG_DATA_HOME/aiusage/aiusage.db,
+ * else ~/.local/share/aiusage/aiusage.db. Writes into out (cap bytes). */
+int store_default_path(char *out, size_t cap, struct aiu_err *err);
+
+static inline int store_begin(struct store *s, struct aiu_err *e) { return s->ops->begin(s, e); }
+static inline int store_commit(struct store *s, struct aiu_err *e) { return s->ops->commit(s, e); }
+static inline int store_rollback(struct store *s) { return s->ops->rollback(s); }
+
+#endif

@@ -1,0 +1,923 @@
+/* store_sqlite.c - the embedded SQLite backend of store.h.
+ *
+ * One connection per struct store. Statements are prepared once, lazily,
+ * from the table below and reused with bound parameters (never formatted
+ * SQL). Connection settings follow perf-notes: WAL + synchronous=NORMAL on
+ * every open, so commits are cheap and readers never block the writer.
+ */
+#include "store/store_sqlite.h"
+#include "store/migrations.h"
+#include "core/kmap.h"
+#include "core/strutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T,
+	S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T,
+	S_FILE_GET, S_FILE_INS, S_FILE_UPD, S_FILE_LIST, S_FILES_RESET,
+	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
+	S_USAGE_GET, S_USAGE_PUT,
+	S_MSG_ADD, S_TOOL_ADD,
+	S_ROLLUP_ADD, S_SROLLUP_ADD, S_TROLLUP_ADD,
+	S_BAD_ADD, S_BAD_CLEAR,
+	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
+	S__N
+};
+
+static const char *const stmt_sql[S__N] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_DICT_GET_P] = "SELECT id FROM projects WHERE name = ?1",
+	[S_DICT_GET_M] = "SELECT id FROM models WHERE name = ?1",
+	[S_DICT_GET_T] = "SELECT id FROM tools WHERE name = ?1",
+	[S_DICT_ADD_P] = "INSERT INTO projects(name) VALUES (?1)",
+	[S_DICT_ADD_M] = "INSERT INTO models(name) VALUES (?1)",
+	[S_DICT_ADD_T] = "INSERT INTO tools(name) VALUES (?1)",
+	[S_FILE_GET] = "SELECT id, dev, ino, size, mtime_ns, offset, line_no, head_hash,"
+		" head_len, bad_lines, agent_type FROM files WHERE path = ?1",
+	[S_FILE_INS] = "INSERT INTO files(path, dev, ino, size, mtime_ns, offset, line_no,"
+		" head_hash, head_len, bad_lines, agent_type)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_FILE_UPD] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime_ns = ?5,"
+		" offset = ?6, line_no = ?7, head_hash = ?8, head_len = ?9, bad_lines = ?10,"
+		" agent_type = ?11 WHERE id = ?1",
+	[S_FILE_LIST] = "SELECT id, path, dev, ino, size, mtime_ns, offset, line_no, head_hash,"
+		" head_len, bad_lines, agent_type FROM files ORDER BY path",
+	[S_FILES_RESET] = "UPDATE files SET offset = 0, line_no = 0, size = -1, head_hash = 0",
+	[S_SESS_GET] = "SELECT id, project_id, first_ts, last_ts, user_msgs,"
+		" git_branch, version FROM sessions WHERE uuid = ?1",
+	[S_SESS_INS] = "INSERT INTO sessions(uuid, project_id, first_ts, last_ts, user_msgs,"
+		" git_branch, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_SESS_UPD] = "UPDATE sessions SET project_id = ?2, first_ts = ?3, last_ts = ?4,"
+		" user_msgs = ?5, git_branch = ?6, version = ?7 WHERE id = ?1",
+	[S_USAGE_GET] = "SELECT msg_id, req_id, ts, session_id, project_id, model_id, variant,"
+		" sidechain, input, output, cw5m, cw1h, cache_read, web_search, file_id, line_no,"
+		" byte_off FROM usage WHERE key = ?1",
+	[S_USAGE_PUT] = "INSERT INTO usage(key, msg_id, req_id, ts, session_id, project_id,"
+		" model_id, variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
+		" file_id, line_no, byte_off) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT(key) DO UPDATE SET"
+		" msg_id = excluded.msg_id, req_id = excluded.req_id, ts = excluded.ts,"
+		" session_id = excluded.session_id, project_id = excluded.project_id,"
+		" model_id = excluded.model_id, variant = excluded.variant,"
+		" sidechain = excluded.sidechain, input = excluded.input, output = excluded.output,"
+		" cw5m = excluded.cw5m, cw1h = excluded.cw1h, cache_read = excluded.cache_read,"
+		" web_search = excluded.web_search, file_id = excluded.file_id,"
+		" line_no = excluded.line_no, byte_off = excluded.byte_off",
+	[S_MSG_ADD] = "INSERT INTO messages(key, session_id, ts, file_id, byte_off, byte_len)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(key) DO NOTHING",
+	[S_TOOL_ADD] = "INSERT INTO tool_uses(key, usage_key, session_id, tool_id, ts)"
+		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING",
+	[S_ROLLUP_ADD] = "INSERT INTO rollup_usage(bucket, project_id, model_id, variant, n,"
+		" input, output, cw5m, cw1h, cache_read, web_search, min_ts, max_ts)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+		" ON CONFLICT(bucket, project_id, model_id, variant) DO UPDATE SET"
+		" n = n + excluded.n, input = input + excluded.input,"
+		" output = output + excluded.output, cw5m = cw5m + excluded.cw5m,"
+		" cw1h = cw1h + excluded.cw1h, cache_read = cache_read + excluded.cache_read,"
+		" web_search = web_search + excluded.web_search,"
+		" min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)",
+	[S_SROLLUP_ADD] = "INSERT INTO rollup_session(session_id, model_id, variant, n, input,"
+		" output, cw5m, cw1h, cache_read, web_search)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" ON CONFLICT(session_id, model_id, variant) DO UPDATE SET"
+		" n = n + excluded.n, input = input + excluded.input,"
+		" output = output + excluded.output, cw5m = cw5m + excluded.cw5m,"
+		" cw1h = cw1h + excluded.cw1h, cache_read = cache_read + excluded.cache_read,"
+		" web_search = web_search + excluded.web_search",
+	[S_TROLLUP_ADD] = "INSERT INTO rollup_tools(bucket, project_id, tool_id, n)"
+		" VALUES (?1, ?2, ?3, ?4) ON CONFLICT(bucket, project_id, tool_id)"
+		" DO UPDATE SET n = n + excluded.n",
+	[S_BAD_ADD] = "INSERT INTO bad_lines(file_id, line_no, byte_off, message)"
+		" VALUES (?1, ?2, ?3, ?4) ON CONFLICT(file_id, line_no) DO UPDATE SET"
+		" byte_off = excluded.byte_off, message = excluded.message",
+	[S_BAD_CLEAR] = "DELETE FROM bad_lines WHERE file_id = ?1",
+	[S_ROLLUP_SCAN] = "SELECT bucket, project_id, model_id, variant, n, input, output, cw5m,"
+		" cw1h, cache_read, web_search, min_ts, max_ts FROM rollup_usage"
+		" WHERE bucket BETWEEN ?1 AND ?2 AND (?3 = 0 OR project_id = ?3) AND n > 0"
+		" ORDER BY bucket",
+	[S_TROLLUP_SCAN] = "SELECT bucket, project_id, tool_id, n FROM rollup_tools"
+		" WHERE bucket BETWEEN ?1 AND ?2 AND (?3 = 0 OR project_id = ?3) AND n > 0",
+	[S_SESS_SCAN] = "SELECT id, uuid, project_id, first_ts, last_ts, user_msgs, git_branch,"
+		" version FROM sessions ORDER BY id",
+	[S_SROLLUP_SCAN] = "SELECT session_id, model_id, variant, n, input, output, cw5m, cw1h,"
+		" cache_read, web_search FROM rollup_session WHERE n > 0 ORDER BY session_id",
+	[S_BAD_SCAN] = "SELECT f.path, b.line_no, b.byte_off, b.message FROM bad_lines b"
+		" JOIN files f ON f.id = b.file_id ORDER BY f.path, b.line_no LIMIT ?1",
+};
+
+struct dict_cache {
+	struct kmap by_name;   /* hash64(name) -> entry index+1 (collisions chained by scan) */
+	char **names;          /* id -> name, owned */
+	size_t cap;
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	sqlite3_stmt *st[S__N];
+	struct dict_cache dict[DICT__N];
+};
+
+static struct sqlite_store *SQ(struct store *s) { return (struct sqlite_store *)s; }
+
+static int db_err(struct sqlite_store *q, struct aiu_err *err, const char *what)
+{
+	return aiu_errf(err, AIU_EDB, "%s: %s: %s", q->base.uri, what, sqlite3_errmsg(q->db));
+}
+
+/* Returns a reset statement ready for binding, or NULL (err set). */
+static sqlite3_stmt *stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
+{
+	if (!q->st[id]) {
+		if (sqlite3_prepare_v3(q->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+				       &q->st[id], NULL) != SQLITE_OK) {
+			db_err(q, err, "prepare");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(q->st[id]);
+		sqlite3_clear_bindings(q->st[id]);
+	}
+	return q->st[id];
+}
+
+/* Steps a statement that returns no rows. */
+static int exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(q, err, what);
+	return AIU_OK;
+}
+
+static int simple(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
+{
+	sqlite3_stmt *st = stmt(q, id, err);
+	return st ? exec_stmt(q, st, err, stmt_sql[id]) : AIU_EDB;
+}
+
+static int sq_begin(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_BEGIN, err); }
+static int sq_commit(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_COMMIT, err); }
+static int sq_rollback(struct store *s) { return simple(SQ(s), S_ROLLBACK, NULL); }
+
+static void text_col(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	str_copy(out, t ? (const char *)t : "", cap);
+}
+
+static char *text_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* --- dictionaries --------------------------------------------------- */
+
+static int dict_remember(struct dict_cache *dc, int64_t id, const char *str, size_t n)
+{
+	uint64_t h;
+	int64_t *slot;
+	if (id <= 0 || id > (int64_t)1 << 30)
+		return AIU_EDB;
+	if ((size_t)id >= dc->cap) {
+		size_t ncap = dc->cap ? dc->cap : 64;
+		char **nv;
+		while (ncap <= (size_t)id)
+			ncap *= 2;
+		nv = realloc(dc->names, ncap * sizeof(*nv));
+		if (!nv)
+			return AIU_ENOMEM;
+		memset(nv + dc->cap, 0, (ncap - dc->cap) * sizeof(*nv));
+		dc->names = nv;
+		dc->cap = ncap;
+	}
+	if (!dc->names[id] && !(dc->names[id] = strndup(str, n)))
+		return AIU_ENOMEM;
+	h = hash64(str, n);
+	slot = kmap_put(&dc->by_name, &h, NULL);
+	if (!slot)
+		return AIU_ENOMEM;
+	*slot = id;
+	return AIU_OK;
+}
+
+static int sq_intern(struct store *s, enum store_dict d, const char *str, size_t n,
+		     int64_t *id, struct aiu_err *err)
+{
+	static const enum stmt_id get[] = { S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T };
+	static const enum stmt_id add[] = { S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T };
+	struct sqlite_store *q = SQ(s);
+	struct dict_cache *dc = &q->dict[d];
+	uint64_t h = hash64(str, n);
+	int64_t *hit = kmap_get(&dc->by_name, &h);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (hit && (size_t)*hit < dc->cap && dc->names[*hit] &&
+	    strlen(dc->names[*hit]) == n && memcmp(dc->names[*hit], str, n) == 0) {
+		*id = *hit;
+		return AIU_OK;
+	}
+	if (!(st = stmt(q, get[d], err)))
+		return AIU_EDB;
+	sqlite3_bind_text(st, 1, str, (int)n, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_err(q, err, "dictionary lookup");
+		if (!(st = stmt(q, add[d], err)))
+			return AIU_EDB;
+		sqlite3_bind_text(st, 1, str, (int)n, SQLITE_TRANSIENT);
+		if ((rc = exec_stmt(q, st, err, "dictionary insert")) < 0)
+			return rc;
+		*id = sqlite3_last_insert_rowid(q->db);
+	}
+	return dict_remember(dc, *id, str, n) < 0 ? aiu_errf(err, AIU_ENOMEM, "out of memory") : AIU_OK;
+}
+
+static const char *sq_dict_name(struct store *s, enum store_dict d, int64_t id)
+{
+	static const char *const tbl[] = { "SELECT name FROM projects WHERE id = ?1",
+		"SELECT name FROM models WHERE id = ?1", "SELECT name FROM tools WHERE id = ?1" };
+	struct sqlite_store *q = SQ(s);
+	struct dict_cache *dc = &q->dict[d];
+	sqlite3_stmt *st = NULL;
+	const char *res = NULL;
+
+	if (id > 0 && (size_t)id < dc->cap && dc->names[id])
+		return dc->names[id];
+	if (sqlite3_prepare_v2(q->db, tbl[d], -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t && dict_remember(dc, id, t, strlen(t)) == AIU_OK)
+			res = dc->names[id];
+	}
+out:
+	sqlite3_finalize(st);
+	return res ? res : "";
+}
+
+/* --- files ------------------------------------------------------------ */
+
+static void file_from_row(sqlite3_stmt *st, int c, struct file_state *f)
+{
+	f->dev = sqlite3_column_int64(st, c + 0);
+	f->ino = sqlite3_column_int64(st, c + 1);
+	f->size = sqlite3_column_int64(st, c + 2);
+	f->mtime_ns = sqlite3_column_int64(st, c + 3);
+	f->offset = sqlite3_column_int64(st, c + 4);
+	f->line_no = sqlite3_column_int64(st, c + 5);
+	f->head_hash = (uint64_t)sqlite3_column_int64(st, c + 6);
+	f->head_len = sqlite3_column_int64(st, c + 7);
+	f->bad_lines = sqlite3_column_int64(st, c + 8);
+	f->agent_type = text_dup(st, c + 9);
+}
+
+static int sq_file_get(struct store *s, const char *path, struct file_state *out,
+		       bool *found, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_FILE_GET, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->id = sqlite3_column_int64(st, 0);
+		file_from_row(st, 1, out);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "file lookup");
+}
+
+static int sq_file_put(struct store *s, struct file_state *f, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, f->id ? S_FILE_UPD : S_FILE_INS, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	if (f->id)
+		sqlite3_bind_int64(st, 1, f->id);
+	else
+		sqlite3_bind_text(st, 1, f->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, f->dev);
+	sqlite3_bind_int64(st, 3, f->ino);
+	sqlite3_bind_int64(st, 4, f->size);
+	sqlite3_bind_int64(st, 5, f->mtime_ns);
+	sqlite3_bind_int64(st, 6, f->offset);
+	sqlite3_bind_int64(st, 7, f->line_no);
+	sqlite3_bind_int64(st, 8, (int64_t)f->head_hash);
+	sqlite3_bind_int64(st, 9, f->head_len);
+	sqlite3_bind_int64(st, 10, f->bad_lines);
+	if (f->agent_type)
+		sqlite3_bind_text(st, 11, f->agent_type, -1, SQLITE_TRANSIENT);
+	if ((rc = exec_stmt(q, st, err, "file update")) < 0)
+		return rc;
+	if (!f->id)
+		f->id = sqlite3_last_insert_rowid(q->db);
+	return AIU_OK;
+}
+
+static int sq_file_list(struct store *s, int (*cb)(void *ctx, const struct file_state *f),
+			void *ctx, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_FILE_LIST, err);
+	int rc, crc = AIU_OK;
+	if (!st)
+		return AIU_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct file_state f;
+		memset(&f, 0, sizeof(f));
+		f.id = sqlite3_column_int64(st, 0);
+		f.path = text_dup(st, 1);
+		file_from_row(st, 2, &f);
+		crc = cb(ctx, &f);
+		file_state_release(&f);
+		if (crc)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(q, err, "file list");
+	return crc;
+}
+
+static int sq_files_reset(struct store *s, struct aiu_err *err)
+{
+	return simple(SQ(s), S_FILES_RESET, err);
+}
+
+/* --- sessions ---------------------------------------------------------- */
+
+static int sq_session_get(struct store *s, const char *uuid, struct session_row *out,
+			  bool *found, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_SESS_GET, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		out->id = sqlite3_column_int64(st, 0);
+		str_copy(out->uuid, uuid, sizeof(out->uuid));
+		out->project_id = sqlite3_column_int64(st, 1);
+		out->first_ts = sqlite3_column_int64(st, 2);
+		out->last_ts = sqlite3_column_int64(st, 3);
+		out->user_msgs = sqlite3_column_int64(st, 4);
+		text_col(st, 5, out->git_branch, sizeof(out->git_branch));
+		text_col(st, 6, out->version, sizeof(out->version));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "session lookup");
+}
+
+static int sq_session_put(struct store *s, struct session_row *r, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, r->id ? S_SESS_UPD : S_SESS_INS, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	if (r->id)
+		sqlite3_bind_int64(st, 1, r->id);
+	else
+		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, r->project_id);
+	sqlite3_bind_int64(st, 3, r->first_ts);
+	sqlite3_bind_int64(st, 4, r->last_ts);
+	sqlite3_bind_int64(st, 5, r->user_msgs);
+	sqlite3_bind_text(st, 6, r->git_branch, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, r->version, -1, SQLITE_TRANSIENT);
+	if ((rc = exec_stmt(q, st, err, "session update")) < 0)
+		return rc;
+	if (!r->id)
+		r->id = sqlite3_last_insert_rowid(q->db);
+	return AIU_OK;
+}
+
+/* --- usage ------------------------------------------------------------- */
+
+static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
+			struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_USAGE_GET, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, key);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		o->key = key;
+		text_col(st, 0, o->msg_id, sizeof(o->msg_id));
+		text_col(st, 1, o->req_id, sizeof(o->req_id));
+		o->ts = sqlite3_column_int64(st, 2);
+		o->session_id = sqlite3_column_int64(st, 3);
+		o->project_id = sqlite3_column_int64(st, 4);
+		o->model_id = sqlite3_column_int64(st, 5);
+		o->variant = (unsigned)sqlite3_column_int(st, 6);
+		o->sidechain = sqlite3_column_int(st, 7) != 0;
+		o->t.input = sqlite3_column_int64(st, 8);
+		o->t.output = sqlite3_column_int64(st, 9);
+		o->t.cw5m = sqlite3_column_int64(st, 10);
+		o->t.cw1h = sqlite3_column_int64(st, 11);
+		o->t.cache_read = sqlite3_column_int64(st, 12);
+		o->t.web_search = sqlite3_column_int64(st, 13);
+		o->file_id = sqlite3_column_int64(st, 14);
+		o->line_no = sqlite3_column_int64(st, 15);
+		o->byte_off = sqlite3_column_int64(st, 16);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "usage lookup");
+}
+
+static int sq_usage_put(struct store *s, const struct usage_row *r, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_USAGE_PUT, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, r->key);
+	sqlite3_bind_text(st, 2, r->msg_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, r->req_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, r->ts);
+	sqlite3_bind_int64(st, 5, r->session_id);
+	sqlite3_bind_int64(st, 6, r->project_id);
+	sqlite3_bind_int64(st, 7, r->model_id);
+	sqlite3_bind_int(st, 8, (int)r->variant);
+	sqlite3_bind_int(st, 9, r->sidechain);
+	sqlite3_bind_int64(st, 10, r->t.input);
+	sqlite3_bind_int64(st, 11, r->t.output);
+	sqlite3_bind_int64(st, 12, r->t.cw5m);
+	sqlite3_bind_int64(st, 13, r->t.cw1h);
+	sqlite3_bind_int64(st, 14, r->t.cache_read);
+	sqlite3_bind_int64(st, 15, r->t.web_search);
+	sqlite3_bind_int64(st, 16, r->file_id);
+	sqlite3_bind_int64(st, 17, r->line_no);
+	sqlite3_bind_int64(st, 18, r->byte_off);
+	return exec_stmt(q, st, err, "usage write");
+}
+
+static int sq_message_add(struct store *s, int64_t key, int64_t session_id, int64_t ts,
+			  int64_t file_id, int64_t byte_off, int64_t byte_len,
+			  bool *inserted, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_MSG_ADD, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_int64(st, 2, session_id);
+	sqlite3_bind_int64(st, 3, ts);
+	sqlite3_bind_int64(st, 4, file_id);
+	sqlite3_bind_int64(st, 5, byte_off);
+	sqlite3_bind_int64(st, 6, byte_len);
+	if ((rc = exec_stmt(q, st, err, "message write")) < 0)
+		return rc;
+	*inserted = sqlite3_changes(q->db) > 0;
+	return AIU_OK;
+}
+
+static int sq_tool_use_add(struct store *s, int64_t key, int64_t usage_key, int64_t session_id,
+			   int64_t tool_id, int64_t ts, bool *inserted, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_TOOL_ADD, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_int64(st, 2, usage_key);
+	sqlite3_bind_int64(st, 3, session_id);
+	sqlite3_bind_int64(st, 4, tool_id);
+	sqlite3_bind_int64(st, 5, ts);
+	if ((rc = exec_stmt(q, st, err, "tool use write")) < 0)
+		return rc;
+	*inserted = sqlite3_changes(q->db) > 0;
+	return AIU_OK;
+}
+
+static void bind_tokens(sqlite3_stmt *st, int c, const struct tokens *t)
+{
+	sqlite3_bind_int64(st, c + 0, t->input);
+	sqlite3_bind_int64(st, c + 1, t->output);
+	sqlite3_bind_int64(st, c + 2, t->cw5m);
+	sqlite3_bind_int64(st, c + 3, t->cw1h);
+	sqlite3_bind_int64(st, c + 4, t->cache_read);
+	sqlite3_bind_int64(st, c + 5, t->web_search);
+}
+
+static int sq_rollup_add(struct store *s, const struct rollup_row *d, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_ROLLUP_ADD, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, d->k.bucket);
+	sqlite3_bind_int64(st, 2, d->k.project_id);
+	sqlite3_bind_int64(st, 3, d->k.model_id);
+	sqlite3_bind_int(st, 4, (int)d->k.variant);
+	sqlite3_bind_int64(st, 5, d->n);
+	bind_tokens(st, 6, &d->t);
+	sqlite3_bind_int64(st, 12, d->min_ts);
+	sqlite3_bind_int64(st, 13, d->max_ts);
+	return exec_stmt(q, st, err, "rollup write");
+}
+
+static int sq_session_rollup_add(struct store *s, const struct session_rollup_row *d,
+				 struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_SROLLUP_ADD, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, d->session_id);
+	sqlite3_bind_int64(st, 2, d->model_id);
+	sqlite3_bind_int(st, 3, (int)d->variant);
+	sqlite3_bind_int64(st, 4, d->n);
+	bind_tokens(st, 5, &d->t);
+	return exec_stmt(q, st, err, "session rollup write");
+}
+
+static int sq_tool_rollup_add(struct store *s, const struct tool_rollup_row *d,
+			      struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_TROLLUP_ADD, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, d->bucket);
+	sqlite3_bind_int64(st, 2, d->project_id);
+	sqlite3_bind_int64(st, 3, d->tool_id);
+	sqlite3_bind_int64(st, 4, d->n);
+	return exec_stmt(q, st, err, "tool rollup write");
+}
+
+static int sq_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, int64_t byte_off,
+			   const char *msg, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_BAD_ADD, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, line_no);
+	sqlite3_bind_int64(st, 3, byte_off);
+	sqlite3_bind_text(st, 4, msg, -1, SQLITE_TRANSIENT);
+	return exec_stmt(q, st, err, "bad line write");
+}
+
+static int sq_bad_lines_clear(struct store *s, int64_t file_id, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_BAD_CLEAR, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, file_id);
+	return exec_stmt(q, st, err, "bad line clear");
+}
+
+/* --- reads ----------------------------------------------------------- */
+
+static void tokens_from(sqlite3_stmt *st, int c, struct tokens *t)
+{
+	t->input = sqlite3_column_int64(st, c + 0);
+	t->output = sqlite3_column_int64(st, c + 1);
+	t->cw5m = sqlite3_column_int64(st, c + 2);
+	t->cw1h = sqlite3_column_int64(st, c + 3);
+	t->cache_read = sqlite3_column_int64(st, c + 4);
+	t->web_search = sqlite3_column_int64(st, c + 5);
+}
+
+/* Runs a prepared scan, handing each row to fill+cb. */
+static int scan_rows(struct sqlite_store *q, sqlite3_stmt *st,
+		     int (*row)(sqlite3_stmt *st, void *cb, void *ctx), void *cb, void *ctx,
+		     struct aiu_err *err, const char *what)
+{
+	int rc, crc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((crc = row(st, cb, ctx)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(q, err, what);
+	return crc;
+}
+
+static int rollup_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct rollup_row r;
+	memset(&r, 0, sizeof(r));
+	r.k.bucket = sqlite3_column_int64(st, 0);
+	r.k.project_id = sqlite3_column_int64(st, 1);
+	r.k.model_id = sqlite3_column_int64(st, 2);
+	r.k.variant = (unsigned)sqlite3_column_int(st, 3);
+	r.n = sqlite3_column_int64(st, 4);
+	tokens_from(st, 5, &r.t);
+	r.min_ts = sqlite3_column_int64(st, 11);
+	r.max_ts = sqlite3_column_int64(st, 12);
+	return ((int (*)(void *, const struct rollup_row *))cb)(ctx, &r);
+}
+
+static int sq_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
+			  int (*cb)(void *ctx, const struct rollup_row *r), void *ctx,
+			  struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_ROLLUP_SCAN, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, project_id);
+	return scan_rows(q, st, rollup_row_cb, (void *)cb, ctx, err, "rollup scan");
+}
+
+static int trollup_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct tool_rollup_row r;
+	r.bucket = sqlite3_column_int64(st, 0);
+	r.project_id = sqlite3_column_int64(st, 1);
+	r.tool_id = sqlite3_column_int64(st, 2);
+	r.n = sqlite3_column_int64(st, 3);
+	return ((int (*)(void *, const struct tool_rollup_row *))cb)(ctx, &r);
+}
+
+static int sq_tool_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
+			       int (*cb)(void *ctx, const struct tool_rollup_row *r), void *ctx,
+			       struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_TROLLUP_SCAN, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, project_id);
+	return scan_rows(q, st, trollup_row_cb, (void *)cb, ctx, err, "tool rollup scan");
+}
+
+static int sess_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct session_row r;
+	memset(&r, 0, sizeof(r));
+	r.id = sqlite3_column_int64(st, 0);
+	text_col(st, 1, r.uuid, sizeof(r.uuid));
+	r.project_id = sqlite3_column_int64(st, 2);
+	r.first_ts = sqlite3_column_int64(st, 3);
+	r.last_ts = sqlite3_column_int64(st, 4);
+	r.user_msgs = sqlite3_column_int64(st, 5);
+	text_col(st, 6, r.git_branch, sizeof(r.git_branch));
+	text_col(st, 7, r.version, sizeof(r.version));
+	return ((int (*)(void *, const struct session_row *))cb)(ctx, &r);
+}
+
+static int sq_session_scan(struct store *s, int (*cb)(void *ctx, const struct session_row *r),
+			   void *ctx, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_SESS_SCAN, err);
+	if (!st)
+		return AIU_EDB;
+	return scan_rows(q, st, sess_row_cb, (void *)cb, ctx, err, "session scan");
+}
+
+static int sroll_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	struct session_rollup_row r;
+	memset(&r, 0, sizeof(r));
+	r.session_id = sqlite3_column_int64(st, 0);
+	r.model_id = sqlite3_column_int64(st, 1);
+	r.variant = (unsigned)sqlite3_column_int(st, 2);
+	r.n = sqlite3_column_int64(st, 3);
+	tokens_from(st, 4, &r.t);
+	return ((int (*)(void *, const struct session_rollup_row *))cb)(ctx, &r);
+}
+
+static int sq_session_rollup_scan(struct store *s,
+				  int (*cb)(void *ctx, const struct session_rollup_row *r),
+				  void *ctx, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_SROLLUP_SCAN, err);
+	if (!st)
+		return AIU_EDB;
+	return scan_rows(q, st, sroll_row_cb, (void *)cb, ctx, err, "session rollup scan");
+}
+
+typedef int (*bad_cb_t)(void *ctx, const char *path, int64_t line_no, int64_t byte_off,
+			const char *msg);
+
+static int bad_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
+{
+	const char *path = (const char *)sqlite3_column_text(st, 0);
+	const char *msg = (const char *)sqlite3_column_text(st, 3);
+	return ((bad_cb_t)cb)(ctx, path ? path : "", sqlite3_column_int64(st, 1),
+			      sqlite3_column_int64(st, 2), msg ? msg : "");
+}
+
+static int sq_bad_line_scan(struct store *s, int64_t limit, bad_cb_t cb, void *ctx,
+			    struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_BAD_SCAN, err);
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_int64(st, 1, limit);
+	return scan_rows(q, st, bad_row_cb, (void *)cb, ctx, err, "bad line scan");
+}
+
+static int sq_dict_find(struct store *s, enum store_dict d, const char *name, int64_t *id,
+			struct aiu_err *err)
+{
+	static const enum stmt_id get[] = { S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T };
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, get[d], err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "dictionary lookup");
+}
+
+static int sq_dict_scan(struct store *s, enum store_dict d,
+			int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
+			struct aiu_err *err)
+{
+	static const char *const tbl[] = { "SELECT id, name FROM projects ORDER BY id",
+		"SELECT id, name FROM models ORDER BY id", "SELECT id, name FROM tools ORDER BY id" };
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = NULL;
+	int rc, crc = 0;
+
+	if (sqlite3_prepare_v2(q->db, tbl[d], -1, &st, NULL) != SQLITE_OK)
+		return db_err(q, err, "dictionary scan");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		if ((crc = cb(ctx, sqlite3_column_int64(st, 0), name ? name : "")) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(q, err, "dictionary scan");
+	return crc;
+}
+
+/* --- open / migrate / close -------------------------------------------- */
+
+static void sq_close(struct store *s)
+{
+	struct sqlite_store *q = SQ(s);
+	if (!q)
+		return;
+	for (int i = 0; i < S__N; i++)
+		sqlite3_finalize(q->st[i]);
+	for (int d = 0; d < DICT__N; d++) {
+		for (size_t i = 0; i < q->dict[d].cap; i++)
+			free(q->dict[d].names[i]);
+		free(q->dict[d].names);
+		kmap_release(&q->dict[d].by_name);
+	}
+	sqlite3_close(q->db);
+	free(q->base.uri);
+	free(q);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.intern = sq_intern,
+	.dict_name = sq_dict_name,
+	.file_get = sq_file_get,
+	.file_put = sq_file_put,
+	.file_list = sq_file_list,
+	.files_reset = sq_files_reset,
+	.session_get = sq_session_get,
+	.session_put = sq_session_put,
+	.usage_get = sq_usage_get,
+	.usage_put = sq_usage_put,
+	.message_add = sq_message_add,
+	.tool_use_add = sq_tool_use_add,
+	.rollup_add = sq_rollup_add,
+	.session_rollup_add = sq_session_rollup_add,
+	.tool_rollup_add = sq_tool_rollup_add,
+	.bad_line_add = sq_bad_line_add,
+	.bad_lines_clear = sq_bad_lines_clear,
+	.rollup_scan = sq_rollup_scan,
+	.tool_rollup_scan = sq_tool_rollup_scan,
+	.session_scan = sq_session_scan,
+	.session_rollup_scan = sq_session_rollup_scan,
+	.bad_line_scan = sq_bad_line_scan,
+	.dict_find = sq_dict_find,
+	.dict_scan = sq_dict_scan,
+};
+
+static int migrate(struct sqlite_store *q, struct aiu_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int version = 0, rc = AIU_OK;
+	char *emsg = NULL;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_err(q, err, "read schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > sqlite_migrations[sqlite_migrations_n - 1].version)
+		return aiu_errf(err, AIU_EDB, "%s: schema version %d is newer than this aiusage (%d); upgrade aiusage",
+				q->base.uri, version, sqlite_migrations[sqlite_migrations_n - 1].version);
+	for (int i = 0; i < sqlite_migrations_n; i++) {
+		const struct migration *m = &sqlite_migrations[i];
+		char pragma[64];
+		if (m->version <= version)
+			continue;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
+		if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, &emsg) != SQLITE_OK ||
+		    sqlite3_exec(q->db, m->sql, NULL, NULL, &emsg) != SQLITE_OK ||
+		    sqlite3_exec(q->db, pragma, NULL, NULL, &emsg) != SQLITE_OK ||
+		    sqlite3_exec(q->db, "COMMIT", NULL, NULL, &emsg) != SQLITE_OK) {
+			rc = aiu_errf(err, AIU_EDB, "%s: migration %d (%s): %s", q->base.uri,
+				      m->version, m->name, emsg ? emsg : sqlite3_errmsg(q->db));
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			sqlite3_free(emsg);
+			return rc;
+		}
+	}
+	return rc;
+}
+
+int store_sqlite_open(const char *path, struct store **out, struct aiu_err *err)
+{
+	struct sqlite_store *q = calloc(1, sizeof(*q));
+	int rc = AIU_OK;
+	char *emsg = NULL;
+
+	*out = NULL;
+	if (!q)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory");
+	q->base.ops = &sqlite_ops;
+	if (!(q->base.uri = strdup(path))) {
+		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int d = 0; d < DICT__N; d++)
+		kmap_init(&q->dict[d].by_name, sizeof(uint64_t), sizeof(int64_t), 0);
+	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = aiu_errf(err, AIU_EDB, "cannot open database %s: %s", path,
+			      q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(q->db, 10000);
+	if (sqlite3_exec(q->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
+			 " PRAGMA foreign_keys=OFF;", NULL, NULL, &emsg) != SQLITE_OK) {
+		rc = aiu_errf(err, AIU_EDB, "%s: %s", path, emsg ? emsg : "pragma failed");
+		sqlite3_free(emsg);
+		goto out;
+	}
+	if ((rc = migrate(q, err)) < 0)
+		goto out;
+	*out = &q->base;
+	q = NULL;
+out:
+	if (q)
+		sq_close(&q->base);
+	return rc;
+}
+
+sqlite3 *store_sqlite_handle(struct store *s)
+{
+	return s && s->ops == &sqlite_ops ? SQ(s)->db : NULL;
+}
