@@ -4,13 +4,19 @@
 set -euo pipefail
 want=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libxxhash-dev
       libcurl4-openssl-dev libmicrohttpd-dev libcsv-dev libarchive-dev libpq-dev tzdata)
+# Commands that may already come from elsewhere (e.g. a newer Node.js):
+# only installed from Debian when the command is missing.
+cmds=()
 case "${1:-build}" in
-  test)  want+=(libcmocka-dev clang libclang-rt-14-dev python3) ;;
-  bench) want+=(python3 nodejs npm hyperfine time) ;;
+  test)  want+=(libcmocka-dev clang libclang-rt-14-dev); cmds+=(python3 npm) ;;
+  bench) want+=(time); cmds+=(python3 npm) ;;
 esac
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+for c in "${cmds[@]}"; do
+  command -v "$c" >/dev/null 2>&1 || missing+=("$c")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "aiusage: installing missing Debian packages: ${missing[*]}" >&2

@@ -50,6 +50,11 @@ struct token_counts {
 #define PRICE_VAR_LONG 1u  /* prompt exceeded 200k tokens */
 #define PRICE_VAR_FAST 2u  /* usage.speed == "fast" */
 #define PRICE_LONG_PROMPT_TOKENS 200000
+/* Prompt exceeded 100k tokens (the tier of e.g. claude-haiku-5-5). An entry's
+ * long-context rates apply only when a recorded bit proves the prompt passed
+ * its threshold: PRICE_VAR_LONG for thresholds <= 200k, this bit for <= 100k. */
+#define PRICE_VAR_OVER_100K 4u
+#define PRICE_OVER_100K_PROMPT_TOKENS 100000
 
 /* Loads the embedded table, then (if path != NULL) merges the file at path:
  * an entry with an existing model key replaces it, others are added.

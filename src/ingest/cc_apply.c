@@ -214,6 +214,8 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	}
 	if (r->input + cw + r->cache_read > PRICE_LONG_PROMPT_TOKENS)
 		u.variant |= PRICE_VAR_LONG;
+	if (r->input + cw + r->cache_read > PRICE_OVER_100K_PROMPT_TOKENS)
+		u.variant |= PRICE_VAR_OVER_100K;
 	if (slice_eq(r->speed, "fast"))
 		u.variant |= PRICE_VAR_FAST;
 	u.file_id = o->file_id;

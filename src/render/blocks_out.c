@@ -111,7 +111,7 @@ static const struct tcol block_cols[] = {
 /* Local time "2025-06-08 10:00" in the report's zone. */
 static void local_ts(const struct tz *z, int64_t ms, char *out, size_t cap)
 {
-	int64_t local = ms + (int64_t)tz_offset_at(z, ms / 1000) * 1000;
+	int64_t local = tz_local_ms(z, ms);
 	char iso[32];
 	format_iso_ms(local, iso, sizeof(iso));
 	snprintf(out, cap, "%.10s %.5s", iso, iso + 11);

@@ -183,7 +183,7 @@ static void test_cache_split_and_variants(void **state)
 	apply(f, &a);
 	assert_int_equal(rsum(f, "cw5m"), 100000);
 	assert_int_equal(rsum(f, "cw1h"), 200000);
-	assert_int_equal(count(f, "SELECT variant FROM usage"), 3); /* long + fast */
+	assert_int_equal(count(f, "SELECT variant FROM usage"), 7); /* long + fast + over 100k */
 }
 
 static void test_tools_and_prompts_dedup(void **state)
