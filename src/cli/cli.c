@@ -268,13 +268,13 @@ int cli_sync(struct cli_ctx *c, bool summary, struct aiu_err *err)
 	struct cc_sync_result r;
 	int rc;
 
+	if ((rc = cli_open_store(c, err)) < 0)
+		return rc; /* first: --demo adds the demo directory */
 	memset(&o, 0, sizeof(o));
 	o.dirs = c->ndirs ? c->dirs : NULL;
 	o.ndirs = c->ndirs;
 	o.progress = !c->quiet;
 	o.commit_bytes = c->commit_bytes;
-	if ((rc = cli_open_store(c, err)) < 0)
-		return rc;
 	if ((rc = cc_sync(c->store, &o, &r, err)) < 0)
 		return rc;
 	if (summary && !c->quiet) {

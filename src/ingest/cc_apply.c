@@ -3,7 +3,10 @@
 #include "core/pricing.h"
 #include "core/strutil.h"
 
+#include <xxhash.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct cc_sess {
@@ -20,6 +23,24 @@ struct troll_key {
 	int64_t bucket, project_id, tool_id;
 };
 
+struct cc_seen {
+	int64_t total;      /* tokens of the kept record */
+	uint64_t ids;       /* second hash of (message.id, requestId): detects key collisions */
+	bool sidechain;
+};
+
+struct cc_pend_msg {
+	int64_t key, session_id, ts, file_id, byte_off, byte_len;
+	uint64_t sess_hash;   /* key of the session in a->sessions */
+};
+
+struct cc_pend_tool {
+	int64_t key, session_id, tool_id, ts, project_id;
+};
+
+#define SEEN_USAGE_MAX 400000
+#define SEEN_KEYS_MAX 800000
+
 void cc_apply_init(struct cc_apply *a, struct store *s)
 {
 	memset(a, 0, sizeof(*a));
@@ -28,6 +49,21 @@ void cc_apply_init(struct cc_apply *a, struct store *s)
 	kmap_init(&a->rollups, sizeof(struct rollup_key), sizeof(struct rollup_row), 0);
 	kmap_init(&a->srollups, sizeof(struct sroll_key), sizeof(struct session_rollup_row), 0);
 	kmap_init(&a->trollups, sizeof(struct troll_key), sizeof(int64_t), 0);
+	kmap_init(&a->seen_usage, sizeof(int64_t), sizeof(struct cc_seen), SEEN_USAGE_MAX);
+	kmap_init(&a->seen_keys, sizeof(int64_t), 0, SEEN_KEYS_MAX);
+}
+
+void cc_apply_set_fresh(struct cc_apply *a, bool fresh)
+{
+	a->fresh = fresh;
+}
+
+/* The maps went over their cap or out of sync: forget them, ask the store. */
+static void seen_reset(struct cc_apply *a)
+{
+	kmap_clear(&a->seen_usage);
+	kmap_clear(&a->seen_keys);
+	a->fresh = false;
 }
 
 void cc_apply_release(struct cc_apply *a)
@@ -36,10 +72,16 @@ void cc_apply_release(struct cc_apply *a)
 	kmap_release(&a->rollups);
 	kmap_release(&a->srollups);
 	kmap_release(&a->trollups);
+	kmap_release(&a->seen_usage);
+	kmap_release(&a->seen_keys);
+	free(a->pmsg);
+	free(a->ptool);
 }
 
 void cc_apply_abort(struct cc_apply *a)
 {
+	seen_reset(a);
+	a->npmsg = a->nptool = 0;
 	kmap_clear(&a->sessions);
 	kmap_clear(&a->rollups);
 	kmap_clear(&a->srollups);
@@ -62,6 +104,20 @@ static void slice_copy(char *dst, size_t cap, struct cc_str s)
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* Grows *v (elements of size sz) to hold one more; NULL on failure. */
+static void *push(void **v, size_t *n, size_t *cap, size_t sz)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024;
+		void *nv = realloc(*v, ncap * sz);
+		if (!nv)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	return (char *)*v + (*n)++ * sz;
 }
 
 /* Finds or creates the cached session for uuid. */
@@ -161,9 +217,11 @@ static int rollup_delta(struct cc_apply *a, const struct usage_row *u, int sign,
 }
 
 /* Resolves the usage key for (msg_id, req_id): the 64-bit hash, probing
- * forward past the (astronomically rare) row whose ids differ. */
+ * forward past the (astronomically rare) key held by other ids. Fills *old
+ * (from the store) only when a record exists and *found is set. */
 static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int64_t *key,
-		      struct usage_row *old, bool *found, struct aiu_err *err)
+		      struct usage_row *old, bool *found, struct cc_seen **seen, uint64_t *ids,
+		      struct aiu_err *err)
 {
 	char kb[260];
 	size_t ml = strlen(mid), rl = strlen(rid);
@@ -174,8 +232,16 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 	kb[ml] = '\0';
 	memcpy(kb + ml + 1, rid, rl);
 	h = hash64(kb, ml + 1 + rl);
+	*ids = XXH3_64bits_withSeed(kb, ml + 1 + rl, 0x61697573616765ULL);
 	for (int probe = 0; probe < 64; probe++, h++) {
 		*key = (int64_t)(h & INT64_MAX);
+		*seen = kmap_get(&a->seen_usage, key);
+		if (*seen && (*seen)->ids != *ids)
+			continue; /* another request owns this key */
+		if (!*seen && a->fresh) {
+			*found = false;
+			return AIU_OK;
+		}
 		if ((rc = a->s->ops->usage_get(a->s, *key, old, found, err)) < 0)
 			return rc;
 		if (!*found || (strcmp(old->msg_id, mid) == 0 && strcmp(old->req_id, rid) == 0))
@@ -184,13 +250,39 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 	return aiu_errf(err, AIU_EDB, "usage key space exhausted for message %s", mid);
 }
 
+/* Remembers the kept record for key. */
+static void seen_usage_put(struct cc_apply *a, int64_t key, uint64_t ids, int64_t total,
+			   bool sidechain)
+{
+	struct cc_seen *v = kmap_put(&a->seen_usage, &key, NULL);
+	if (!v) {
+		seen_reset(a);
+		return;
+	}
+	v->ids = ids;
+	v->total = total;
+	v->sidechain = sidechain;
+}
+
+/* True if key was already applied in this run; else remembers it. */
+static bool seen_key(struct cc_apply *a, int64_t key)
+{
+	if (kmap_get(&a->seen_keys, &key))
+		return true;
+	if (!kmap_put(&a->seen_keys, &key, NULL))
+		seen_reset(a);
+	return false;
+}
+
 static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
 		       const struct cc_origin *o, struct aiu_err *err)
 {
 	struct usage_row u, old;
-	bool found;
+	struct cc_seen *seen = NULL;
+	bool found = false;
+	uint64_t ids = 0;
 	int rc;
-	int64_t cw = r->cache_write;
+	int64_t cw = r->cache_write, nt;
 
 	memset(&u, 0, sizeof(u));
 	slice_copy(u.msg_id, sizeof(u.msg_id), r->msg_id);
@@ -223,14 +315,23 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	u.byte_off = o->byte_off;
 	if ((rc = a->s->ops->intern(a->s, DICT_MODEL, r->model.p, r->model.n, &u.model_id, err)) < 0)
 		return rc;
-	if ((rc = usage_slot(a, u.msg_id, u.req_id, &u.key, &old, &found, err)) < 0)
+	if ((rc = usage_slot(a, u.msg_id, u.req_id, &u.key, &old, &found, &seen, &ids, err)) < 0)
 		return rc;
-	if (found) {
-		int64_t nt = tokens_total(&u.t), ot = tokens_total(&old.t);
-		if (!(nt > ot || (nt == ot && old.sidechain && !u.sidechain))) {
+	nt = tokens_total(&u.t);
+	if (seen || found) {
+		int64_t ot = seen ? seen->total : tokens_total(&old.t);
+		bool oside = seen ? seen->sidechain : old.sidechain;
+		if (!(nt > ot || (nt == ot && oside && !u.sidechain))) {
 			a->st.usage_dup++;
+			if (!seen)
+				seen_usage_put(a, u.key, ids, ot, oside);
 			return AIU_OK;
 		}
+		/* replacing: the old row's contribution leaves every rollup */
+		if (seen && (rc = a->s->ops->usage_get(a->s, u.key, &old, &found, err)) < 0)
+			return rc;
+		if (!found)
+			return aiu_errf(err, AIU_EDB, "usage row for message %s vanished", u.msg_id);
 		if ((rc = rollup_delta(a, &old, -1, err)) < 0)
 			return rc;
 		a->st.usage_replaced++;
@@ -239,7 +340,10 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	}
 	if ((rc = rollup_delta(a, &u, +1, err)) < 0)
 		return rc;
-	return a->s->ops->usage_put(a->s, &u, err);
+	if ((rc = a->s->ops->usage_put(a->s, &u, err)) < 0)
+		return rc;
+	seen_usage_put(a, u.key, ids, nt, u.sidechain);
+	return AIU_OK;
 }
 
 static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
@@ -248,9 +352,8 @@ static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_
 	for (uint32_t i = 0; i < r->n_tools; i++) {
 		const struct cc_tool *t = &r->tools[i];
 		char kb[300];
-		int64_t tool_id, *cnt;
-		bool inserted;
-		struct troll_key k;
+		int64_t tool_id, key;
+		struct cc_pend_tool *pt;
 		int rc;
 		size_t n;
 
@@ -261,21 +364,19 @@ static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_
 			    : (size_t)snprintf(kb, sizeof(kb), "t:%.*s:%u", (int)r->msg_id.n, r->msg_id.p, i);
 		if (n >= sizeof(kb))
 			n = sizeof(kb) - 1;
+		key = (int64_t)(hash64(kb, n) & INT64_MAX);
+		if (seen_key(a, key))
+			continue;
 		if ((rc = a->s->ops->intern(a->s, DICT_TOOL, t->name.p, t->name.n, &tool_id, err)) < 0)
 			return rc;
-		if ((rc = a->s->ops->tool_use_add(a->s, (int64_t)(hash64(kb, n) & INT64_MAX), 0,
-						   cs->row.id, tool_id, r->ts_ms, &inserted, err)) < 0)
-			return rc;
-		if (!inserted)
-			continue;
-		memset(&k, 0, sizeof(k));
-		k.bucket = floor_div(r->ts_ms, BUCKET_MS);
-		k.project_id = cs->row.project_id;
-		k.tool_id = tool_id;
-		if (!(cnt = kmap_put(&a->trollups, &k, NULL)))
-			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool rollups)");
-		(*cnt)++;
-		a->st.tools_new++;
+		pt = push((void **)&a->ptool, &a->nptool, &a->cptool, sizeof(*pt));
+		if (!pt)
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool uses)");
+		pt->key = key;
+		pt->session_id = cs->row.id;
+		pt->tool_id = tool_id;
+		pt->ts = r->ts_ms;
+		pt->project_id = cs->row.project_id;
 	}
 	return AIU_OK;
 }
@@ -284,7 +385,7 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 		    struct aiu_err *err)
 {
 	char uuid[128];
-	struct cc_sess *cs;
+	struct cc_sess *cs = NULL;
 	int rc;
 
 	a->st.records++;
@@ -323,30 +424,88 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 	if (r->type == CC_USER && r->user_kind == CC_USER_PROMPT && !r->is_meta &&
 	    !r->is_compact_summary && r->uuid.n) {
 		char kb[140];
-		bool inserted;
 		int n = snprintf(kb, sizeof(kb), "u:%.*s", (int)r->uuid.n, r->uuid.p);
-		if ((rc = a->s->ops->message_add(a->s, (int64_t)(hash64(kb, (size_t)n) & INT64_MAX),
-						  cs->row.id, r->ts_ms, o->file_id, o->byte_off,
-						  o->byte_len, &inserted, err)) < 0)
-			return rc;
-		if (inserted) {
-			cs->row.user_msgs++;
-			cs->dirty = true;
-			a->st.prompts_new++;
+		int64_t key = (int64_t)(hash64(kb, (size_t)(n < (int)sizeof(kb) ? n : (int)sizeof(kb) - 1)) & INT64_MAX);
+		if (!seen_key(a, key)) {
+			struct cc_pend_msg *pm = push((void **)&a->pmsg, &a->npmsg, &a->cpmsg, sizeof(*pm));
+			if (!pm)
+				return aiu_errf(err, AIU_ENOMEM, "out of memory (prompts)");
+			pm->key = key;
+			pm->session_id = cs->row.id;
+			pm->ts = r->ts_ms;
+			pm->file_id = o->file_id;
+			pm->byte_off = o->byte_off;
+			pm->byte_len = o->byte_len;
+			pm->sess_hash = hash64(uuid, strlen(uuid));
 		}
 	}
 	if (r->type != CC_ASSISTANT)
 		return AIU_OK;
 	if ((rc = apply_tools(a, r, cs, err)) < 0)
 		return rc;
-	if (!r->has_usage || !r->msg_id.n || !r->model.n || slice_eq(r->model, "<synthetic>"))
+	/* "<synthetic>" (API error) records are kept as requests with zero
+	 * tokens, as ccusage counts them; reports leave them out of model lists. */
+	if (!r->has_usage || !r->msg_id.n || !r->model.n)
 		return AIU_OK;
 	return apply_usage(a, r, cs, o, err);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y; /* key is the first member */
+	return a < b ? -1 : a > b;
+}
+
+/* Inserts pending prompts and tool uses in key order; counts only rows the
+ * store did not already hold. */
+static int flush_pending(struct cc_apply *a, struct aiu_err *err)
+{
+	int rc;
+	qsort(a->pmsg, a->npmsg, sizeof(*a->pmsg), cmp_key);
+	for (size_t i = 0; i < a->npmsg; i++) {
+		struct cc_pend_msg *m = &a->pmsg[i];
+		struct cc_sess *cs;
+		bool inserted;
+		if ((rc = a->s->ops->message_add(a->s, m->key, m->session_id, m->ts, m->file_id,
+						  m->byte_off, m->byte_len, &inserted, err)) < 0)
+			return rc;
+		if (!inserted || !(cs = kmap_get(&a->sessions, &m->sess_hash)) ||
+		    cs->row.id != m->session_id)
+			continue;
+		cs->row.user_msgs++;
+		cs->dirty = true;
+		a->st.prompts_new++;
+	}
+	a->npmsg = 0;
+	qsort(a->ptool, a->nptool, sizeof(*a->ptool), cmp_key);
+	for (size_t i = 0; i < a->nptool; i++) {
+		struct cc_pend_tool *t = &a->ptool[i];
+		struct troll_key k;
+		int64_t *cnt;
+		bool inserted;
+		if ((rc = a->s->ops->tool_use_add(a->s, t->key, 0, t->session_id, t->tool_id, t->ts,
+						   &inserted, err)) < 0)
+			return rc;
+		if (!inserted)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.bucket = floor_div(t->ts, BUCKET_MS);
+		k.project_id = t->project_id;
+		k.tool_id = t->tool_id;
+		if (!(cnt = kmap_put(&a->trollups, &k, NULL)))
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool rollups)");
+		(*cnt)++;
+		a->st.tools_new++;
+	}
+	a->nptool = 0;
+	return AIU_OK;
 }
 
 int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
+	if ((rc = flush_pending(a, err)) < 0)
+		return rc;
 	for (size_t i = 0; i < a->rollups.cap; i++) {
 		struct rollup_row *r;
 		if (!kmap_key(&a->rollups, i))

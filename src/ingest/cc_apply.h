@@ -27,12 +27,29 @@ struct cc_apply_stats {
 		tools_new, sessions_new, bad_lines, unpriced;
 };
 
+struct cc_pend_msg;
+struct cc_pend_tool;
+
 struct cc_apply {
 	struct store *s;
 	struct kmap sessions;   /* hash(uuid) -> struct cc_sess (cached for the run) */
 	struct kmap rollups;    /* struct rollup_key -> struct rollup_row delta */
 	struct kmap srollups;   /* struct sroll_key -> struct session_rollup_row delta */
 	struct kmap trollups;   /* struct troll_key -> int64 delta */
+	/* Keys applied during this run, so duplicates cost no store round trip.
+	 * When `fresh` (the store held no usage when the run began) these maps
+	 * are the whole truth and the store is never asked; otherwise a miss
+	 * falls back to a store lookup. Capped: on overflow they are cleared
+	 * and `fresh` drops to false, which is always safe. */
+	struct kmap seen_usage; /* usage key -> struct cc_seen */
+	struct kmap seen_keys;  /* prompt / tool_use keys -> (nothing) */
+	bool fresh;
+	/* New prompt and tool_use rows, inserted at flush time sorted by key
+	 * (sorted B-tree inserts are several times cheaper than random ones). */
+	struct cc_pend_msg *pmsg;
+	size_t npmsg, cpmsg;
+	struct cc_pend_tool *ptool;
+	size_t nptool, cptool;
 	struct cc_apply_stats st;
 };
 
@@ -44,6 +61,8 @@ struct cc_origin {
 };
 
 void cc_apply_init(struct cc_apply *a, struct store *s);
+/* Declares that the store held no usage rows before this run. */
+void cc_apply_set_fresh(struct cc_apply *a, bool fresh);
 void cc_apply_release(struct cc_apply *a);
 int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
 		    struct aiu_err *err);

@@ -141,8 +141,14 @@ static int parse_and_apply(struct sync_ctx *c, struct file_state *fs, const stru
 	if (cc_scan_line(c->scan, line, len, &rec, &perr) < 0) {
 		/* the library gives the precise verdict and message */
 		struct cc_parse_error jerr;
-		if (cc_json_parse_line(c->js, line, len, &rec, &jerr) < 0)
+		if (cc_json_parse_line(c->js, line, len, &rec, &jerr) < 0) {
+			/* Field errors ("message.usage.input_tokens: ...") from the
+			 * scanner name the field; keep them over the library's text. */
+			if (strstr(perr.msg, ": "))
+				return bad_line(c, fs, fs->line_no, off,
+						perr.column ? perr.column : jerr.column, perr.msg, err);
 			return bad_line(c, fs, fs->line_no, off, jerr.column, jerr.msg, err);
+		}
 		c->res->scanner_fallbacks++;
 	}
 	memset(&org, 0, sizeof(org));
@@ -308,6 +314,12 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	}
 	if ((rc = cc_discover(o->dirs, o->ndirs, &fl, err)) < 0)
 		goto out;
+	{
+		bool empty = false;
+		if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
+			goto out;
+		cc_apply_set_fresh(&c.ap, empty);
+	}
 	res->roots = (int64_t)fl.nroots;
 	res->files = (int64_t)fl.n;
 	c.tty = o->progress && isatty(2);

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct price_slot {
+	const struct price_entry *e;  /* NULL = no price known */
+	bool missed;                  /* tokens were seen without a price */
+};
+
 struct pf_ctx {
 	struct qctx *q;
 	const char *want;
@@ -45,7 +50,7 @@ int qctx_init(struct qctx *q, struct store *s, const struct pricing *p, const ch
 	q->s = s;
 	q->p = p;
 	kmap_init(&q->projects, sizeof(int64_t), 1, 0);
-	kmap_init(&q->prices, sizeof(int64_t), sizeof(const struct price_entry *), 0);
+	kmap_init(&q->prices, sizeof(int64_t), sizeof(struct price_slot), 0);
 	if (!project || !*project)
 		return AIU_OK;
 	q->filter = true;
@@ -70,15 +75,19 @@ const char *qctx_name(struct qctx *q, enum store_dict d, int64_t id)
 	return q->s->ops->dict_name(q->s, d, id);
 }
 
-static const struct price_entry *price_for(struct qctx *q, int64_t model_id)
+static struct price_slot *price_for(struct qctx *q, int64_t model_id)
 {
+	static struct price_slot none;
 	bool created;
-	const struct price_entry **slot = kmap_put(&q->prices, &model_id, &created);
-	if (!slot)
-		return q->p ? pricing_find(q->p, qctx_name(q, DICT_MODEL, model_id)) : NULL;
+	struct price_slot *slot = kmap_put(&q->prices, &model_id, &created);
+	if (!slot) {
+		none.e = q->p ? pricing_find(q->p, qctx_name(q, DICT_MODEL, model_id)) : NULL;
+		none.missed = false;
+		return &none;
+	}
 	if (created)
-		*slot = q->p ? pricing_find(q->p, qctx_name(q, DICT_MODEL, model_id)) : NULL;
-	return *slot;
+		slot->e = q->p ? pricing_find(q->p, qctx_name(q, DICT_MODEL, model_id)) : NULL;
+	return slot;
 }
 
 static void tokens_add(struct tokens *d, const struct tokens *s)
@@ -102,7 +111,8 @@ void qctx_agg_add(struct usage_agg *dst, const struct usage_agg *src)
 int qctx_add(struct qctx *q, struct usage_agg *agg, struct model_agg **models, size_t *nmodels,
 	     int64_t model_id, unsigned variant, int64_t n, const struct tokens *t)
 {
-	const struct price_entry *e = price_for(q, model_id);
+	struct price_slot *ps = price_for(q, model_id);
+	const struct price_entry *e = ps->e;
 	struct token_counts tc = { t->input, t->output, t->cw5m, t->cw1h, t->cache_read };
 	struct usage_agg part;
 	struct model_agg *m = NULL;
@@ -110,11 +120,13 @@ int qctx_add(struct qctx *q, struct usage_agg *agg, struct model_agg **models, s
 	memset(&part, 0, sizeof(part));
 	part.n = n;
 	part.t = *t;
-	if (!pricing_cost(e, variant, &tc, &part.cost_nano))
-		part.unpriced = tokens_sum(t) > 0;
+	if (!pricing_cost(e, variant, &tc, &part.cost_nano) && tokens_sum(t) > 0) {
+		part.unpriced = true;
+		ps->missed = true;
+	}
 	qctx_agg_add(agg, &part);
-	if (!models)
-		return AIU_OK;
+	if (!models || strcmp(qctx_name(q, DICT_MODEL, model_id), "<synthetic>") == 0)
+		return AIU_OK; /* API error stubs: counted, never listed as a model */
 	for (size_t i = 0; i < *nmodels; i++)
 		if ((*models)[i].model_id == model_id)
 			m = &(*models)[i];
@@ -162,7 +174,7 @@ int qctx_unpriced(struct qctx *q, const char ***out, size_t *n, struct aiu_err *
 	for (size_t i = 0; i < q->prices.cap; i++) {
 		const int64_t *id = kmap_key(&q->prices, i);
 		const char **nv;
-		if (!id || *(const struct price_entry **)kmap_val(&q->prices, i))
+		if (!id || !((struct price_slot *)kmap_val(&q->prices, i))->missed)
 			continue;
 		if (!(nv = realloc(*out, (*n + 1) * sizeof(*nv))))
 			return aiu_errf(err, AIU_ENOMEM, "out of memory");

@@ -11,7 +11,7 @@ struct qctx {
 	const struct pricing *p;
 	bool filter;            /* a project filter is active */
 	struct kmap projects;   /* project id -> char (in the filter) */
-	struct kmap prices;     /* model id -> const struct price_entry * (NULL = unknown) */
+	struct kmap prices;     /* model id -> struct price_slot (price entry, missed flag) */
 };
 
 /* project may be NULL. Unknown projects are not an error: they match nothing. */

@@ -115,6 +115,8 @@ struct store_ops {
 			   bool *found, struct aiu_err *err);
 	int (*session_put)(struct store *s, struct session_row *row, struct aiu_err *err);
 
+	/* True if no usage row is stored (lets a first sync skip lookups). */
+	int (*usage_empty)(struct store *s, bool *empty, struct aiu_err *err);
 	int (*usage_get)(struct store *s, int64_t key, struct usage_row *out,
 			 bool *found, struct aiu_err *err);
 	int (*usage_put)(struct store *s, const struct usage_row *row, struct aiu_err *err);

@@ -21,7 +21,7 @@ enum stmt_id {
 	S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T,
 	S_FILE_GET, S_FILE_INS, S_FILE_UPD, S_FILE_LIST, S_FILES_RESET,
 	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
-	S_USAGE_GET, S_USAGE_PUT,
+	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT,
 	S_MSG_ADD, S_TOOL_ADD,
 	S_ROLLUP_ADD, S_SROLLUP_ADD, S_TROLLUP_ADD,
 	S_BAD_ADD, S_BAD_CLEAR,
@@ -56,6 +56,7 @@ static const char *const stmt_sql[S__N] = {
 		" git_branch, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_SESS_UPD] = "UPDATE sessions SET project_id = ?2, first_ts = ?3, last_ts = ?4,"
 		" user_msgs = ?5, git_branch = ?6, version = ?7 WHERE id = ?1",
+	[S_USAGE_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM usage)",
 	[S_USAGE_GET] = "SELECT msg_id, req_id, ts, session_id, project_id, model_id, variant,"
 		" sidechain, input, output, cw5m, cw1h, cache_read, web_search, file_id, line_no,"
 		" byte_off FROM usage WHERE key = ?1",
@@ -418,6 +419,19 @@ static int sq_session_put(struct store *s, struct session_row *r, struct aiu_err
 }
 
 /* --- usage ------------------------------------------------------------- */
+
+static int sq_usage_empty(struct store *s, bool *empty, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, S_USAGE_EMPTY, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	rc = sqlite3_step(st);
+	*empty = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? AIU_OK : db_err(q, err, "usage count");
+}
 
 static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
 			struct aiu_err *err)
@@ -825,6 +839,7 @@ static const struct store_ops sqlite_ops = {
 	.files_reset = sq_files_reset,
 	.session_get = sq_session_get,
 	.session_put = sq_session_put,
+	.usage_empty = sq_usage_empty,
 	.usage_get = sq_usage_get,
 	.usage_put = sq_usage_put,
 	.message_add = sq_message_add,

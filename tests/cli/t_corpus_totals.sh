@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 need_corpus
 DB="$T/a.db"
 aiu sync --db "$DB" --claude-dir "$CC_CORPUS" > "$T/sync.txt"
-check "sync prints a one-line summary" grep -q '^synced 2[0-9] files' "$T/sync.txt"
+check "sync prints a one-line summary" grep -qE '^synced [0-9]+ files from 1 dir' "$T/sync.txt"
 aiu daily --db "$DB" --claude-dir "$CC_CORPUS" --json --tz UTC > "$T/daily.json"
 check "input tokens = 19,146"        [ "$(jget "$T/daily.json" "d['totals']['inputTokens']")" = 19146 ]
 check "output tokens = 209,078"      [ "$(jget "$T/daily.json" "d['totals']['outputTokens']")" = 209078 ]
