@@ -1,4 +1,4 @@
-/* kmap.c - see kmap.h. Linear probing, load factor <= 1/2. */
+/* kmap.c - see kmap.h. Linear probing, load factor <= 3/4. */
 #include "core/kmap.h"
 
 #include <stdlib.h>
@@ -96,7 +96,7 @@ void *kmap_put(struct kmap *m, const void *key, bool *created)
 	size_t i;
 	unsigned char *s;
 
-	if ((m->n + 1) * 2 > m->cap && grow(m) < 0)
+	if ((m->n + 1) * 4 > m->cap * 3 && grow(m) < 0)
 		return NULL;
 	i = find(m, key, &hit);
 	if (created)

@@ -25,8 +25,8 @@ struct troll_key {
 
 struct cc_seen {
 	int64_t total;      /* tokens of the kept record */
-	uint64_t ids;       /* second hash of (message.id, requestId): detects key collisions */
-	bool sidechain;
+	uint32_t ids;       /* second hash of (message.id, requestId): detects key collisions */
+	uint32_t sidechain;
 };
 
 struct cc_pend_msg {
@@ -40,6 +40,7 @@ struct cc_pend_tool {
 
 #define SEEN_USAGE_MAX 400000
 #define SEEN_KEYS_MAX 800000
+#define PEND_USAGE_MAX 16384
 
 void cc_apply_init(struct cc_apply *a, struct store *s)
 {
@@ -49,8 +50,9 @@ void cc_apply_init(struct cc_apply *a, struct store *s)
 	kmap_init(&a->rollups, sizeof(struct rollup_key), sizeof(struct rollup_row), 0);
 	kmap_init(&a->srollups, sizeof(struct sroll_key), sizeof(struct session_rollup_row), 0);
 	kmap_init(&a->trollups, sizeof(struct troll_key), sizeof(int64_t), 0);
-	kmap_init(&a->seen_usage, sizeof(int64_t), sizeof(struct cc_seen), SEEN_USAGE_MAX);
-	kmap_init(&a->seen_keys, sizeof(int64_t), 0, SEEN_KEYS_MAX);
+	kmap_init(&a->seen_usage, sizeof(int64_t), sizeof(struct cc_seen), 0);
+	kmap_init(&a->seen_keys, sizeof(int64_t), 0, 0);
+	kmap_init(&a->pusage_idx, sizeof(int64_t), sizeof(size_t), 0);
 }
 
 void cc_apply_set_fresh(struct cc_apply *a, bool fresh)
@@ -58,7 +60,8 @@ void cc_apply_set_fresh(struct cc_apply *a, bool fresh)
 	a->fresh = fresh;
 }
 
-/* The maps went over their cap or out of sync: forget them, ask the store. */
+/* Forget the maps (over their cap, or after a rollback): from now on the
+ * store is asked. Pending usage rows must be written first (see below). */
 static void seen_reset(struct cc_apply *a)
 {
 	kmap_clear(&a->seen_usage);
@@ -74,14 +77,17 @@ void cc_apply_release(struct cc_apply *a)
 	kmap_release(&a->trollups);
 	kmap_release(&a->seen_usage);
 	kmap_release(&a->seen_keys);
+	kmap_release(&a->pusage_idx);
 	free(a->pmsg);
 	free(a->ptool);
+	free(a->pusage);
 }
 
 void cc_apply_abort(struct cc_apply *a)
 {
 	seen_reset(a);
-	a->npmsg = a->nptool = 0;
+	a->npmsg = a->nptool = a->npusage = 0;
+	kmap_clear(&a->pusage_idx);
 	kmap_clear(&a->sessions);
 	kmap_clear(&a->rollups);
 	kmap_clear(&a->srollups);
@@ -220,7 +226,7 @@ static int rollup_delta(struct cc_apply *a, const struct usage_row *u, int sign,
  * forward past the (astronomically rare) key held by other ids. Fills *old
  * (from the store) only when a record exists and *found is set. */
 static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int64_t *key,
-		      struct usage_row *old, bool *found, struct cc_seen **seen, uint64_t *ids,
+		      struct usage_row *old, bool *found, struct cc_seen **seen, uint32_t *ids,
 		      struct aiu_err *err)
 {
 	char kb[260];
@@ -232,14 +238,14 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 	kb[ml] = '\0';
 	memcpy(kb + ml + 1, rid, rl);
 	h = hash64(kb, ml + 1 + rl);
-	*ids = XXH3_64bits_withSeed(kb, ml + 1 + rl, 0x61697573616765ULL);
+	*ids = (uint32_t)XXH3_64bits_withSeed(kb, ml + 1 + rl, 0x61697573616765ULL);
 	for (int probe = 0; probe < 64; probe++, h++) {
 		*key = (int64_t)(h & INT64_MAX);
 		*seen = kmap_get(&a->seen_usage, key);
 		if (*seen && (*seen)->ids != *ids)
 			continue; /* another request owns this key */
-		if (!*seen && a->fresh) {
-			*found = false;
+		if (*seen || a->fresh) {
+			*found = false; /* the map knows (a fresh store holds nothing else) */
 			return AIU_OK;
 		}
 		if ((rc = a->s->ops->usage_get(a->s, *key, old, found, err)) < 0)
@@ -251,17 +257,16 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 }
 
 /* Remembers the kept record for key. */
-static void seen_usage_put(struct cc_apply *a, int64_t key, uint64_t ids, int64_t total,
-			   bool sidechain)
+static int seen_usage_put(struct cc_apply *a, int64_t key, uint32_t ids, int64_t total,
+			  bool sidechain, struct aiu_err *err)
 {
 	struct cc_seen *v = kmap_put(&a->seen_usage, &key, NULL);
-	if (!v) {
-		seen_reset(a);
-		return;
-	}
+	if (!v)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (dedupe map)");
 	v->ids = ids;
 	v->total = total;
 	v->sidechain = sidechain;
+	return AIU_OK;
 }
 
 /* True if key was already applied in this run; else remembers it. */
@@ -270,8 +275,74 @@ static bool seen_key(struct cc_apply *a, int64_t key)
 	if (kmap_get(&a->seen_keys, &key))
 		return true;
 	if (!kmap_put(&a->seen_keys, &key, NULL))
-		seen_reset(a);
+		seen_reset(a); /* out of memory: safe, the store dedupes too */
 	return false;
+}
+
+struct key_idx {
+	int64_t key;
+	size_t i;
+};
+
+static int cmp_key_idx(const void *x, const void *y)
+{
+	int64_t a = ((const struct key_idx *)x)->key, b = ((const struct key_idx *)y)->key;
+	return a < b ? -1 : a > b;
+}
+
+/* Writes pending usage rows in key order. */
+static int flush_usage(struct cc_apply *a, struct aiu_err *err)
+{
+	struct key_idx *ord;
+	int rc = AIU_OK;
+	if (!a->npusage)
+		return AIU_OK;
+	if (!(ord = malloc(a->npusage * sizeof(*ord))))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (usage flush)");
+	for (size_t i = 0; i < a->npusage; i++) {
+		ord[i].key = a->pusage[i].key;
+		ord[i].i = i;
+	}
+	qsort(ord, a->npusage, sizeof(*ord), cmp_key_idx);
+	for (size_t i = 0; i < a->npusage && rc == AIU_OK; i++)
+		rc = a->s->ops->usage_put(a->s, &a->pusage[ord[i].i], err);
+	free(ord);
+	a->npusage = 0;
+	kmap_clear(&a->pusage_idx);
+	return rc;
+}
+
+/* The old row for key: from the pending chunk, else from the store. */
+static int usage_old(struct cc_apply *a, int64_t key, struct usage_row *old, bool *found,
+		     struct aiu_err *err)
+{
+	size_t *ix = kmap_get(&a->pusage_idx, &key);
+	if (ix) {
+		*old = a->pusage[*ix - 1];
+		*found = true;
+		return AIU_OK;
+	}
+	return a->s->ops->usage_get(a->s, key, old, found, err);
+}
+
+/* Queues row u (new, or replacing the row with the same key). */
+static int usage_queue(struct cc_apply *a, const struct usage_row *u, struct aiu_err *err)
+{
+	bool created;
+	size_t *ix = kmap_put(&a->pusage_idx, &u->key, &created);
+	if (!ix)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (pending usage)");
+	if (!created) {
+		a->pusage[*ix - 1] = *u;
+		return AIU_OK;
+	}
+	if (!push((void **)&a->pusage, &a->npusage, &a->cpusage, sizeof(*u)))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (pending usage)");
+	a->pusage[a->npusage - 1] = *u;
+	*ix = a->npusage;
+	if (a->npusage >= PEND_USAGE_MAX)
+		return flush_usage(a, err);
+	return AIU_OK;
 }
 
 static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
@@ -280,7 +351,7 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	struct usage_row u, old;
 	struct cc_seen *seen = NULL;
 	bool found = false;
-	uint64_t ids = 0;
+	uint32_t ids = 0;
 	int rc;
 	int64_t cw = r->cache_write, nt;
 
@@ -323,12 +394,10 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 		bool oside = seen ? seen->sidechain : old.sidechain;
 		if (!(nt > ot || (nt == ot && oside && !u.sidechain))) {
 			a->st.usage_dup++;
-			if (!seen)
-				seen_usage_put(a, u.key, ids, ot, oside);
-			return AIU_OK;
+			return seen ? AIU_OK : seen_usage_put(a, u.key, ids, ot, oside, err);
 		}
 		/* replacing: the old row's contribution leaves every rollup */
-		if (seen && (rc = a->s->ops->usage_get(a->s, u.key, &old, &found, err)) < 0)
+		if (seen && (rc = usage_old(a, u.key, &old, &found, err)) < 0)
 			return rc;
 		if (!found)
 			return aiu_errf(err, AIU_EDB, "usage row for message %s vanished", u.msg_id);
@@ -340,10 +409,9 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	}
 	if ((rc = rollup_delta(a, &u, +1, err)) < 0)
 		return rc;
-	if ((rc = a->s->ops->usage_put(a->s, &u, err)) < 0)
+	if ((rc = usage_queue(a, &u, err)) < 0)
 		return rc;
-	seen_usage_put(a, u.key, ids, nt, u.sidechain);
-	return AIU_OK;
+	return seen_usage_put(a, u.key, ids, nt, u.sidechain, err);
 }
 
 static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
@@ -391,6 +459,12 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 	a->st.records++;
 	if (!r->has_ts)
 		return AIU_OK; /* summary, snapshot...: no time, nothing to count */
+	if (a->seen_usage.n >= SEEN_USAGE_MAX || a->seen_keys.n >= SEEN_KEYS_MAX) {
+		/* bounded memory: hand the truth back to the store */
+		if ((rc = flush_usage(a, err)) < 0)
+			return rc;
+		seen_reset(a);
+	}
 	if (r->session_id.n)
 		slice_copy(uuid, sizeof(uuid), r->session_id);
 	else
@@ -504,7 +578,7 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
-	if ((rc = flush_pending(a, err)) < 0)
+	if ((rc = flush_usage(a, err)) < 0 || (rc = flush_pending(a, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < a->rollups.cap; i++) {
 		struct rollup_row *r;

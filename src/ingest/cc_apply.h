@@ -50,6 +50,10 @@ struct cc_apply {
 	size_t npmsg, cpmsg;
 	struct cc_pend_tool *ptool;
 	size_t nptool, cptool;
+	/* New or improved usage rows, written in key order in chunks. */
+	struct usage_row *pusage;
+	size_t npusage, cpusage;
+	struct kmap pusage_idx;  /* usage key -> index + 1 in pusage */
 	struct cc_apply_stats st;
 };
 

@@ -16,10 +16,11 @@
  * slots and only raised in finalize(), after the whole line is known to be
  * well-formed. finalize() unescapes the surviving slices into the arena.
  *
- * The hot spot is string bodies (tool output): str_run() skips plain bytes
- * 32 at a time with SSE2 (8 at a time with SWAR otherwise), stopping at
- * '"', '\\', bytes < 0x20 and bytes >= 0x80; only bytes >= 0x80 go through
- * the UTF-8 validator.
+ * The hot spot is string bodies (tool output, ~80% of the bytes, with an
+ * escape every ~16 bytes): scan_str() classifies 64-byte blocks with SSE2
+ * (a plain byte loop under #ifndef __SSE2__) into bit masks, finds the
+ * closing quote with an escaped-byte mask, and only then looks at rare
+ * escapes and at bytes >= 0x80 (UTF-8 validation) one at a time.
  */
 #include "ingest/cc_scan.h"
 
@@ -166,11 +167,11 @@ static const char *const cnt_path[N_CNT] = {
 	"message.usage.server_tool_use.web_search_requests",
 };
 
-/* Content block kinds, by the block's "type". */
-enum blk_kind { BK_OTHER, BK_TOOL_USE, BK_TOOL_RESULT, BK_TEXT };
-static const struct { const char *name; uint8_t len, kind; } blk_kinds[] = {
-	{ "tool_use", 8, BK_TOOL_USE }, { "tool_result", 11, BK_TOOL_RESULT },
-	{ "text", 4, BK_TEXT }, { "image", 5, BK_TEXT },
+/* Content blocks that matter, by their "type", and the flag they set
+ * (0: a tool_use, recorded in tools[]). */
+static const struct { const char *name; uint8_t len, flag; } blk_kinds[] = {
+	{ "tool_use", 8, 0 }, { "tool_result", 11, F_CTR }, { "text", 4, F_CTEXT },
+	{ "image", 5, F_CTEXT },
 };
 
 /* ---- the scanner ---- */
@@ -211,24 +212,17 @@ static inline bool is_digit(char c)
 	return (unsigned)(c - '0') < 10;
 }
 
-static inline int hexval(char c)
-{
-	unsigned u = (unsigned char)c;
-	if (u - '0' < 10)
-		return (int)(u - '0');
-	u |= 0x20;
-	if (u - 'a' < 6)
-		return (int)(u - 'a' + 10);
-	return -1;
-}
-
 /* Value of 4 hex digits at p, or -1. */
 static inline int32_t hex4(const char *p)
 {
-	int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
-	if ((a | b | c | d) < 0)
-		return -1;
-	return (a << 12) | (b << 8) | (c << 4) | d;
+	int32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned c = (unsigned char)p[i], d = c - '0', l = (c | 0x20) - 'a';
+		if (d >= 10 && l >= 6)
+			return -1;
+		v = v * 16 + (int32_t)(d < 10 ? d : l + 10);
+	}
+	return v;
 }
 
 static inline unsigned key_hash(const char *k, size_t n)
@@ -255,39 +249,23 @@ static inline const char *ws(const char *p, const char *end)
  * Strict: no overlongs, no surrogates, nothing above U+10FFFF. */
 static inline unsigned utf8_seq(const unsigned char *p, const unsigned char *end)
 {
-	unsigned c = p[0], lo = 0x80, hi = 0xBF;
-	size_t rem = (size_t)(end - p);
-
-	if (c < 0xC2)
+	unsigned c = p[0], n = c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+	unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80; /* overlongs */
+	unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF; /* surrogates, > U+10FFFF */
+	if (!n || (size_t)(end - p) < n || p[1] < lo || p[1] > hi)
 		return 0;
-	if (c < 0xE0)
-		return rem >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c < 0xF0) {
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-		return rem >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 0;
-	}
-	if (c < 0xF5) {
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-		return rem >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
-			       (p[3] & 0xC0) == 0x80
-			       ? 4
-			       : 0;
-	}
-	return 0;
+	for (unsigned i = 2; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
 }
 
-#ifdef __SSE2__
 /* Masks of one 64-byte block: bit i describes byte i. */
 struct blk64 {
 	uint64_t bs, q, lt, com; /* '\\', '"', < 0x20 or >= 0x80, n t " \\ */
 };
 
+#ifdef __SSE2__
 #define BLK_VEC(k)                                                                         \
 	do {                                                                               \
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * (k))); \
@@ -324,6 +302,54 @@ static inline uint64_t blk_high(const char *b)
 	return h;
 }
 
+/* Short strings (keys, ids) end before any special byte: returns the byte
+ * after the closing quote, else NULL and *p advanced past plain bytes. */
+static inline const char *short_str(const char **pp, const char *end)
+{
+	const __m128i vq = _mm_set1_epi8('"'), vbs = _mm_set1_epi8('\\');
+	const __m128i vsp = _mm_set1_epi8(0x20);
+	const char *p = *pp;
+	__m128i a, b;
+	uint32_t q, sp;
+
+	if (end - p < 32)
+		return NULL;
+	a = _mm_loadu_si128((const __m128i *)(const void *)p);
+	b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+	q = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, vq)) |
+	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vq)) << 16;
+	sp = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(a, vbs), _mm_cmplt_epi8(a, vsp))) |
+	     (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, vbs), _mm_cmplt_epi8(b, vsp)))
+		     << 16;
+	if (q && (sp & ((q & (0u - q)) - 1)) == 0)
+		return p + __builtin_ctz(q) + 1;
+	if (!q && !sp)
+		*pp = p + 32; /* no backslash: the escape state stays clear */
+	return NULL;
+}
+#else /* portable scalar fallback */
+static inline void blk_masks(const char *b, struct blk64 *m)
+{
+	m->bs = m->q = m->lt = m->com = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		unsigned char c = (unsigned char)b[i];
+		uint64_t bit = 1ULL << i;
+		m->bs |= c == '\\' ? bit : 0;
+		m->q |= c == '"' ? bit : 0;
+		m->lt |= c < 0x20 || c >= 0x80 ? bit : 0;
+		m->com |= c == '\\' || c == '"' || c == 'n' || c == 't' ? bit : 0;
+	}
+}
+
+static inline uint64_t blk_high(const char *b)
+{
+	uint64_t h = 0;
+	for (unsigned i = 0; i < 64; i++)
+		h |= (unsigned char)b[i] >= 0x80 ? 1ULL << i : 0;
+	return h;
+}
+#endif
+
 /* Bytes of the block that are escaped (follow an odd run of backslashes);
  * *carry: the block's first byte is escaped, updated for the next block.
  * (Subtraction trick from simdjson's escape scanner.) */
@@ -349,21 +375,11 @@ static const char *scan_str(struct cc_scanner *s, const char *p, unsigned *esc)
 	uint64_t carry = 0, skip = 0;
 	char tmp[64];
 
-	if (end - p >= 32) { /* short strings (keys, ids) end before any special byte */
-		const __m128i vq = _mm_set1_epi8('"'), vbs = _mm_set1_epi8('\\');
-		const __m128i vsp = _mm_set1_epi8(0x20);
-		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-		__m128i sa = _mm_or_si128(_mm_cmpeq_epi8(a, vbs), _mm_cmplt_epi8(a, vsp));
-		__m128i sb = _mm_or_si128(_mm_cmpeq_epi8(b, vbs), _mm_cmplt_epi8(b, vsp));
-		uint32_t q = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, vq)) |
-			     (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, vq)) << 16;
-		uint32_t sp = (uint32_t)_mm_movemask_epi8(sa) | (uint32_t)_mm_movemask_epi8(sb) << 16;
-		if (q && (sp & ((q & (0u - q)) - 1)) == 0)
-			return p + __builtin_ctz(q) + 1;
-		if (!q && !sp)
-			p += 32;
-	}
+#ifdef __SSE2__
+	const char *q = short_str(&p, end);
+	if (q)
+		return q;
+#endif
 	for (;;) {
 		size_t rem = (size_t)(end - p);
 		const char *b = p;
@@ -417,101 +433,32 @@ static const char *scan_str(struct cc_scanner *s, const char *p, unsigned *esc)
 	}
 }
 
-#else /* !__SSE2__: portable scalar fallback */
-
-/* First byte in [p, end) that is '"', '\\', < 0x20 or >= 0x80, or end. */
-static inline const char *str_run(const char *p, const char *end)
+static inline const char *digits(const char *q, const char *end)
 {
-	/* SWAR: any byte == '"' or '\\', < 0x20, or with the top bit */
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	while (end - p >= 8) {
-		uint64_t x, a, b;
-		memcpy(&x, p, 8);
-		a = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		if ((((a - ones) & ~a) | ((b - ones) & ~b) | (x - ones * 0x20) | x) & highs)
-			break;
-		p += 8;
-	}
-	while (p < end) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-			break;
-		p++;
-	}
-	return p;
+	while (q < end && is_digit(*q))
+		q++;
+	return q;
 }
-
-/* p: just after the opening quote. Returns the byte after the closing quote
- * (NULL on error); *esc |= 1 when the body holds a backslash. */
-static const char *scan_str(struct cc_scanner *s, const char *p, unsigned *esc)
-{
-	const char *end = s->end;
-	for (;;) {
-		unsigned char c;
-		p = str_run(p, end);
-		if (p >= end)
-			return fail(s, end, "unterminated string");
-		c = (unsigned char)*p;
-		if (c == '"')
-			return p + 1;
-		if (c == '\\') {
-			*esc = 1;
-			if (end - p < 2)
-				return fail(s, end, "unterminated string");
-			if (p[1] == 'u') {
-				if (end - p < 6 || hex4(p + 2) < 0)
-					return fail(s, p, "invalid \\u escape");
-				p += 6;
-			} else if (esc_val[(unsigned char)p[1]]) {
-				p += 2;
-			} else {
-				return fail(s, p, "invalid escape");
-			}
-			continue;
-		}
-		if (c < 0x20)
-			return fail(s, p, "control character in string");
-		do { /* non-ASCII text tends to come in runs: stay here */
-			unsigned k = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
-			if (!k)
-				return fail(s, p, "invalid UTF-8");
-			p += k;
-		} while (p < end && (unsigned char)*p >= 0x80);
-	}
-}
-#endif
 
 static const char *scan_num(struct cc_scanner *s, const char *p)
 {
-	const char *end = s->end, *q = p;
-	if (*q == '-')
-		q++;
-	if (q < end && *q == '0') {
-		q++;
-	} else if (q < end && is_digit(*q)) {
-		do
-			q++;
-		while (q < end && is_digit(*q));
-	} else {
+	const char *end = s->end, *q = p + (*p == '-'), *d;
+	if (q < end && *q == '0')
+		d = q + 1;
+	else if ((d = digits(q, end)) == q)
 		return fail(s, q, "invalid number");
-	}
+	q = d;
 	if (q < end && *q == '.') {
-		if (++q >= end || !is_digit(*q))
+		q++;
+		if ((d = digits(q, end)) == q)
 			return fail(s, q, "invalid number");
-		do
-			q++;
-		while (q < end && is_digit(*q));
+		q = d;
 	}
 	if (q < end && (*q == 'e' || *q == 'E')) {
-		q++;
-		if (q < end && (*q == '+' || *q == '-'))
-			q++;
-		if (q >= end || !is_digit(*q))
+		q += q + 1 < end && (q[1] == '+' || q[1] == '-') ? 2 : 1;
+		if ((d = digits(q, end)) == q)
 			return fail(s, q, "invalid number");
-		do
-			q++;
-		while (q < end && is_digit(*q));
+		q = d;
 	}
 	return q;
 }
@@ -565,21 +512,11 @@ static size_t unescape(const char *src, size_t n, char *dst, size_t cap)
 		if (cp < 0x80) {
 			u8[0] = (unsigned char)cp;
 			k = 1;
-		} else if (cp < 0x800) {
-			u8[0] = (unsigned char)(0xC0 | (cp >> 6));
-			u8[1] = (unsigned char)(0x80 | (cp & 0x3F));
-			k = 2;
-		} else if (cp < 0x10000) {
-			u8[0] = (unsigned char)(0xE0 | (cp >> 12));
-			u8[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-			u8[2] = (unsigned char)(0x80 | (cp & 0x3F));
-			k = 3;
-		} else {
-			u8[0] = (unsigned char)(0xF0 | (cp >> 18));
-			u8[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-			u8[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-			u8[3] = (unsigned char)(0x80 | (cp & 0x3F));
-			k = 4;
+		} else { /* 2-4 byte UTF-8: lead byte, then 6 bits per byte */
+			k = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+			for (size_t j = k - 1; j > 0; j--, cp >>= 6)
+				u8[j] = (unsigned char)(0x80 | (cp & 0x3F));
+			u8[0] = (unsigned char)((0xF00u >> k) | cp);
 		}
 		if (k > cap - o)
 			return SIZE_MAX;
@@ -587,6 +524,22 @@ static size_t unescape(const char *src, size_t n, char *dst, size_t cap)
 		o += k;
 	}
 	return o;
+}
+
+/* memcmp(a, b, n) == 0 for short keys, without a library call. */
+static inline bool key_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return false;
+	return true;
 }
 
 static const struct kent *lookup(const struct cc_scanner *s, unsigned sch, const char *k, size_t n,
@@ -608,13 +561,17 @@ static const struct kent *lookup(const struct cc_scanner *s, unsigned sch, const
 	if (!i)
 		return NULL;
 	e = &sch_info[sch].keys[i - 1];
-	return e->len == n && memcmp(e->name, k, n) == 0 ? e : NULL;
+	return e->len == n && key_eq(e->name, k, n) ? e : NULL;
 }
 
 static const char *skip_value(struct cc_scanner *s, const char *p, unsigned depth);
 static const char *parse_obj(struct cc_scanner *s, const char *p, unsigned depth, unsigned sch);
+static void reset_sch(struct cc_scanner *s, unsigned sch);
+static void block_done(struct cc_scanner *s, uint32_t idx);
 
-static const char *skip_arr(struct cc_scanner *s, const char *p, unsigned depth)
+/* p: just after '['; depth: the array's. content: it is message.content,
+ * whose object elements are blocks. */
+static const char *parse_arr(struct cc_scanner *s, const char *p, unsigned depth, bool content)
 {
 	const char *end = s->end;
 	if (depth > CC_SCAN_MAX_DEPTH)
@@ -622,11 +579,17 @@ static const char *skip_arr(struct cc_scanner *s, const char *p, unsigned depth)
 	p = ws(p, end);
 	if (p < end && *p == ']')
 		return p + 1;
-	for (;;) {
+	for (uint32_t idx = 0;; idx++) {
 		if (p >= end)
 			return fail(s, p, "expected a value");
-		if (!(p = skip_value(s, p, depth + 1)))
+		if (content && *p == '{') {
+			reset_sch(s, SC_BLK);
+			if (!(p = parse_obj(s, p + 1, depth + 1, SC_BLK)))
+				return NULL;
+			block_done(s, idx);
+		} else if (!(p = skip_value(s, p, depth + 1))) {
 			return NULL;
+		}
 		p = ws(p, end);
 		if (p < end && *p == ',') {
 			p = ws(p + 1, end);
@@ -648,7 +611,7 @@ static const char *skip_value(struct cc_scanner *s, const char *p, unsigned dept
 	case '{':
 		return parse_obj(s, p + 1, depth, SC_NONE);
 	case '[':
-		return skip_arr(s, p + 1, depth);
+		return parse_arr(s, p + 1, depth, false);
 	case 't':
 		return lit(s, p, "true", 4);
 	case 'f':
@@ -683,8 +646,7 @@ static const char *take_count(struct cc_scanner *s, const char *p, unsigned dept
 	c->v = 0;
 	c->bad = CNT_OK;
 	if (*p != '-' && !is_digit(*p)) {
-		if (*p != 'n')
-			c->bad = CNT_NOTINT;
+		c->bad = *p == 'n' ? CNT_OK : CNT_NOTINT; /* null means 0 */
 		return skip_value(s, p, depth);
 	}
 	if (!(q = scan_num(s, p)))
@@ -696,12 +658,9 @@ static const char *take_count(struct cc_scanner *s, const char *p, unsigned dept
 		else
 			v = v * 10 + dig;
 	}
-	if (d != q)
-		c->bad = CNT_NOTINT; /* fraction or exponent */
-	else if (big || (*p == '-' && v != 0))
-		c->bad = CNT_RANGE;
-	else
-		c->v = (int64_t)v;
+	/* a fraction or exponent; beyond int64; negative (-0 is 0) */
+	c->bad = d != q ? CNT_NOTINT : big || (*p == '-' && v != 0) ? CNT_RANGE : CNT_OK;
+	c->v = c->bad ? 0 : (int64_t)v;
 	return q;
 }
 
@@ -710,64 +669,28 @@ static void block_done(struct cc_scanner *s, uint32_t idx)
 {
 	const struct raw *t = &s->str[S_BTYPE];
 	const char *tp = t->p;
-	size_t tn = t->n;
+	size_t tn = t->n, i;
 	char buf[16];
-	unsigned kind = BK_OTHER;
 
-	if (!t->set)
-		return;
-	if (t->esc && (tn = unescape(t->p, t->n, buf, sizeof(buf))) == SIZE_MAX)
+	if (!t->set || (t->esc && (tn = unescape(t->p, t->n, buf, sizeof(buf))) == SIZE_MAX))
 		return;
 	if (t->esc)
 		tp = buf;
-	for (size_t i = 0; i < sizeof(blk_kinds) / sizeof(blk_kinds[0]); i++)
+	for (i = 0; i < sizeof(blk_kinds) / sizeof(blk_kinds[0]); i++)
 		if (blk_kinds[i].len == tn && memcmp(blk_kinds[i].name, tp, tn) == 0)
-			kind = blk_kinds[i].kind;
-	if (kind == BK_TEXT) {
-		s->flags |= F_CTEXT;
-	} else if (kind == BK_TOOL_RESULT) {
-		s->flags |= F_CTR;
-	} else if (kind == BK_TOOL_USE) {
-		if (s->n_tools < CC_MAX_TOOLS) {
-			struct raw_tool *rt = &s->tools[s->n_tools++];
-			rt->id = s->str[S_BID];
-			rt->name = s->str[S_BNAME];
-			rt->idx = idx;
-		} else {
-			s->n_dropped++;
-		}
+			break;
+	if (i == sizeof(blk_kinds) / sizeof(blk_kinds[0])) /* some other block */
+		return;
+	s->flags |= blk_kinds[i].flag;
+	if (blk_kinds[i].flag) /* not a tool_use */
+		return;
+	if (s->n_tools == CC_MAX_TOOLS) {
+		s->n_dropped++;
+		return;
 	}
-}
-
-/* message.content as an array; p at '['; depth: the array's depth. */
-static const char *take_content(struct cc_scanner *s, const char *p, unsigned depth)
-{
-	const char *end = s->end;
-	if (depth > CC_SCAN_MAX_DEPTH)
-		return fail(s, p, "nesting too deep");
-	p = ws(p + 1, end);
-	if (p < end && *p == ']')
-		return p + 1;
-	for (uint32_t idx = 0;; idx++) {
-		if (p >= end)
-			return fail(s, p, "expected a value");
-		if (*p == '{') {
-			reset_sch(s, SC_BLK);
-			if (!(p = parse_obj(s, p + 1, depth + 1, SC_BLK)))
-				return NULL;
-			block_done(s, idx);
-		} else if (!(p = skip_value(s, p, depth + 1))) {
-			return NULL;
-		}
-		p = ws(p, end);
-		if (p < end && *p == ',') {
-			p = ws(p + 1, end);
-			continue;
-		}
-		if (p < end && *p == ']')
-			return p + 1;
-		return fail(s, p, "expected ',' or ']'");
-	}
+	s->tools[s->n_tools].id = s->str[S_BID];
+	s->tools[s->n_tools].name = s->str[S_BNAME];
+	s->tools[s->n_tools++].idx = idx;
 }
 
 /* The value of a schema key; p < end; depth: the value's depth. */
@@ -811,7 +734,7 @@ static const char *take_value(struct cc_scanner *s, const char *p, unsigned dept
 			return scan_str(s, p + 1, &esc);
 		}
 		if (*p == '[')
-			return take_content(s, p, depth);
+			return parse_arr(s, p + 1, depth, true);
 		return skip_value(s, p, depth);
 	}
 	return skip_value(s, p, depth);
@@ -932,16 +855,15 @@ static int finalize(struct cc_scanner *s, struct cc_record *rec, struct cc_parse
 		if (str_off[i] != NO_FIELD)
 			memcpy((char *)rec + str_off[i], &v[i], sizeof(v[i]));
 	}
-	for (i = 0; i < s->n_tools; i++) {
-		const struct raw_tool *rt = &s->tools[i];
+	for (i = 0; i < 2 * s->n_tools; i++) { /* id, name of each tool_use */
+		const struct raw_tool *rt = &s->tools[i / 2];
+		const struct raw *r = i % 2 ? &rt->name : &rt->id;
 		char path[48];
-		if (materialize(s, &rt->id, &rec->tools[i].id, &used) < 0) {
-			snprintf(path, sizeof(path), "message.content[%u].id", (unsigned)rt->idx);
-			return field_err(perr, rt->id.col, path, "string too long");
-		}
-		if (materialize(s, &rt->name, &rec->tools[i].name, &used) < 0) {
-			snprintf(path, sizeof(path), "message.content[%u].name", (unsigned)rt->idx);
-			return field_err(perr, rt->name.col, path, "string too long");
+		if (materialize(s, r, i % 2 ? &rec->tools[i / 2].name : &rec->tools[i / 2].id,
+				&used) < 0) {
+			snprintf(path, sizeof(path), "message.content[%u].%s", (unsigned)rt->idx,
+				 i % 2 ? "name" : "id");
+			return field_err(perr, r->col, path, "string too long");
 		}
 	}
 	if (s->str[S_TS].set) {
@@ -960,19 +882,13 @@ static int finalize(struct cc_scanner *s, struct cc_record *rec, struct cc_parse
 	for (i = 0; i < N_BOOL; i++)
 		*((bool *)((char *)rec + bool_off[i])) = s->bools[i];
 
-	if (v[S_TYPE].n == 4 && memcmp(v[S_TYPE].p, "user", 4) == 0)
-		rec->type = CC_USER;
-	else if (v[S_TYPE].n == 9 && memcmp(v[S_TYPE].p, "assistant", 9) == 0)
-		rec->type = CC_ASSISTANT;
-	else
-		rec->type = CC_OTHER;
-	rec->user_kind = CC_USER_NONE;
-	if (rec->type == CC_USER) {
-		if (s->flags & (F_CSTR | F_CTEXT))
-			rec->user_kind = CC_USER_PROMPT;
-		else if (s->flags & F_CTR)
-			rec->user_kind = CC_USER_TOOL_RESULT;
-	}
+	rec->type = v[S_TYPE].n == 4 && memcmp(v[S_TYPE].p, "user", 4) == 0        ? CC_USER
+		    : v[S_TYPE].n == 9 && memcmp(v[S_TYPE].p, "assistant", 9) == 0 ? CC_ASSISTANT
+										   : CC_OTHER;
+	rec->user_kind = rec->type != CC_USER		    ? CC_USER_NONE
+			 : s->flags & (F_CSTR | F_CTEXT) ? CC_USER_PROMPT
+			 : s->flags & F_CTR		    ? CC_USER_TOOL_RESULT
+							    : CC_USER_NONE;
 	rec->has_usage = (s->flags & F_USAGE) != 0;
 	rec->has_cw_split = (s->flags & F_CW) != 0;
 	rec->n_tools = s->n_tools;

@@ -1,13 +1,18 @@
-/* cc_sync.c - see cc_sync.h. */
+/* cc_sync.c - see cc_sync.h.
+ *
+ * A sync has three steps:
+ *   1. plan (this thread): discover files, compare each with its stored
+ *      state, decide where reading starts (skip / append / restart);
+ *   2. read + parse (the cc_pipe producer thread): stream new complete lines
+ *      and turn them into records, in batches;
+ *   3. apply (this thread): write batches through cc_apply, committing a
+ *      file's rows and its new offset together.
+ */
 #include "ingest/cc_sync.h"
 #include "core/kmap.h"
-#include "core/timeutil.h"
 #include "ingest/cc_discover.h"
-#include "ingest/cc_json.h"
-#include "ingest/cc_scan.h"
-#include "ingest/linereader.h"
+#include "ingest/cc_pipe.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,18 +22,25 @@
 #include <unistd.h>
 
 #define HEAD_BYTES 1024
-#define COMMIT_BYTES_DEFAULT ((int64_t)128 << 20)
+#define COMMIT_BYTES_DEFAULT ((int64_t)256 << 20)
+
+/* What the planner decided for one changed file. */
+struct plan {
+	const struct cc_file *cf;
+	struct file_state fs;    /* stored state, updated as batches land */
+	bool restart;            /* read again from 0 */
+	bool begun;              /* file row written in the current run */
+	int64_t dev, ino, size, mtime_ns, head_len;
+	uint64_t head_hash;
+};
 
 struct sync_ctx {
 	struct store *s;
 	const struct cc_sync_opts *o;
 	struct cc_sync_result *res;
 	struct cc_apply ap;
-	struct cc_scanner *scan;
-	struct cc_json_state *js;
 	bool in_txn;
 	int64_t since_commit;
-	/* progress */
 	bool tty;
 	int64_t total_bytes, done_bytes;
 	struct timespec last_draw;
@@ -45,6 +57,9 @@ static void progress(struct sync_ctx *c, bool final)
 {
 	struct timespec now;
 	double pct;
+	char bar[32];
+	int w = 30, fill;
+
 	if (!c->tty || c->total_bytes < (16 << 20))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -52,18 +67,15 @@ static void progress(struct sync_ctx *c, bool final)
 	    (now.tv_nsec - c->last_draw.tv_nsec) / 1000000 < 100)
 		return;
 	c->last_draw = now;
-	pct = c->total_bytes ? 100.0 * (double)c->done_bytes / (double)c->total_bytes : 100.0;
+	pct = 100.0 * (double)c->done_bytes / (double)c->total_bytes;
 	if (pct > 100)
 		pct = 100;
-	{
-		int w = 30, fill = (int)(pct * w / 100);
-		char bar[64];
-		memset(bar, '#', (size_t)fill);
-		memset(bar + fill, '.', (size_t)(w - fill));
-		bar[w] = '\0';
-		fprintf(stderr, "\rsync [%s] %3.0f%%  %lld/%lld MiB", bar, pct,
-			(long long)(c->done_bytes >> 20), (long long)(c->total_bytes >> 20));
-	}
+	fill = (int)(pct * w / 100);
+	memset(bar, '#', (size_t)fill);
+	memset(bar + fill, '.', (size_t)(w - fill));
+	bar[w] = '\0';
+	fprintf(stderr, "\rsync [%s] %3.0f%%  %lld/%lld MiB", bar, pct,
+		(long long)(c->done_bytes >> 20), (long long)(c->total_bytes >> 20));
 	if (final)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
@@ -101,7 +113,6 @@ static void rollback(struct sync_ctx *c)
 	c->in_txn = false;
 }
 
-/* Hash of the first n bytes of fd (pread, no seek). */
 static int head_hash(int fd, int64_t n, uint64_t *out)
 {
 	char b[HEAD_BYTES];
@@ -112,180 +123,123 @@ static int head_hash(int fd, int64_t n, uint64_t *out)
 	return AIU_OK;
 }
 
-static int bad_line(struct sync_ctx *c, struct file_state *fs, int64_t line_no, int64_t off,
-		    uint32_t col, const char *msg, struct aiu_err *err)
+/* Step 1 for one file: is there anything to read, and from where?
+ * Returns 1 if the file needs work (plan filled), 0 if not. */
+static int plan_file(struct sync_ctx *c, const struct cc_file *cf, struct plan *pl,
+		     struct aiu_err *err)
 {
-	char full[400];
-	if (col)
-		snprintf(full, sizeof(full), "column %u: %s", col, msg);
-	else
-		snprintf(full, sizeof(full), "%s", msg);
-	fs->bad_lines++;
-	c->ap.st.bad_lines++;
-	return c->s->ops->bad_line_add(c->s, fs->id, line_no, off, full, err);
-}
-
-static int parse_and_apply(struct sync_ctx *c, struct file_state *fs, const struct cc_file *cf,
-			   const char *line, size_t len, int64_t off, struct aiu_err *err)
-{
-	struct cc_record rec;
-	struct cc_parse_error perr;
-	struct cc_origin org;
-	const struct cc_record *use = &rec;
-	size_t i = 0;
-
-	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
-		i++;
-	if (i == len)
-		return AIU_OK; /* blank line */
-	if (cc_scan_line(c->scan, line, len, &rec, &perr) < 0) {
-		/* the library gives the precise verdict and message */
-		struct cc_parse_error jerr;
-		if (cc_json_parse_line(c->js, line, len, &rec, &jerr) < 0) {
-			/* Field errors ("message.usage.input_tokens: ...") from the
-			 * scanner name the field; keep them over the library's text. */
-			if (strstr(perr.msg, ": "))
-				return bad_line(c, fs, fs->line_no, off,
-						perr.column ? perr.column : jerr.column, perr.msg, err);
-			return bad_line(c, fs, fs->line_no, off, jerr.column, jerr.msg, err);
-		}
-		c->res->scanner_fallbacks++;
-	}
-	memset(&org, 0, sizeof(org));
-	org.file_id = fs->id;
-	org.line_no = fs->line_no;
-	org.byte_off = off;
-	org.byte_len = (int64_t)len;
-	org.session_hint = cf->session_hint;
-	org.project_dir = cf->project_dir;
-	return cc_apply_record(&c->ap, use, &org, err);
-}
-
-static int sync_file(struct sync_ctx *c, const struct cc_file *cf, struct aiu_err *err)
-{
-	struct file_state fs;
-	struct linereader lr;
 	struct stat st;
-	bool found, restart = false, lr_open_ok = false;
-	int fd = -1, rc = AIU_OK, got;
-	int64_t mtime_ns, head_len;
+	bool found;
+	int fd, rc;
 	uint64_t hh;
-	const char *line;
-	size_t len;
-	int64_t off;
-	bool too_long;
 
-	memset(&fs, 0, sizeof(fs));
-	if ((rc = c->s->ops->file_get(c->s, cf->path, &fs, &found, err)) < 0)
-		goto out;
+	memset(pl, 0, sizeof(*pl));
+	pl->cf = cf;
+	if ((rc = c->s->ops->file_get(c->s, cf->path, &pl->fs, &found, err)) < 0)
+		return rc;
 	if ((fd = open(cf->path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		/* vanished between discovery and now: nothing to do, keep history */
-		rc = AIU_OK;
-		goto out;
+		if (fd >= 0)
+			close(fd);
+		file_state_release(&pl->fs);
+		return 0; /* vanished since discovery: keep its history */
 	}
-	mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	if (found && fs.dev == (int64_t)st.st_dev && fs.ino == (int64_t)st.st_ino &&
-	    fs.size == (int64_t)st.st_size && fs.mtime_ns == mtime_ns)
-		goto out; /* unchanged */
-	if (found) {
-		if (fs.dev != (int64_t)st.st_dev || fs.ino != (int64_t)st.st_ino ||
-		    (int64_t)st.st_size < fs.offset || (int64_t)st.st_size < fs.head_len ||
-		    head_hash(fd, fs.head_len, &hh) < 0 || hh != fs.head_hash)
-			restart = true;
-	}
-	head_len = st.st_size < HEAD_BYTES ? (int64_t)st.st_size : HEAD_BYTES;
-	if (head_hash(fd, head_len, &hh) < 0) {
-		rc = aiu_errf(err, AIU_EIO, "%s: read failed", cf->path);
-		goto out;
-	}
-	c->res->files_changed++;
-	if ((rc = begin(c, err)) < 0)
-		goto out;
-	if (!found) {
-		fs.path = strdup(cf->path);
-		if (!fs.path) {
-			rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	if (restart) {
-		c->res->files_restarted++;
-		fs.offset = fs.line_no = fs.bad_lines = 0;
-		if ((rc = c->s->ops->bad_lines_clear(c->s, fs.id, err)) < 0)
-			goto out;
-	}
-	if (cf->agent_type && !fs.agent_type)
-		fs.agent_type = strdup(cf->agent_type);
-	/* Remember what we saw *before* reading: growth during the read is
-	 * picked up next time. */
-	fs.dev = (int64_t)st.st_dev;
-	fs.ino = (int64_t)st.st_ino;
-	fs.size = (int64_t)st.st_size;
-	fs.mtime_ns = mtime_ns;
-	fs.head_hash = hh;
-	fs.head_len = head_len;
-	if ((rc = c->s->ops->file_put(c->s, &fs, err)) < 0)
-		goto out;
-
-	if ((rc = lr_open(&lr, cf->path, fs.offset, c->o->max_line ? c->o->max_line : CC_MAX_LINE_DEFAULT, err)) < 0)
-		goto out;
-	lr_open_ok = true;
-	while ((got = lr_next(&lr, &line, &len, &off, &too_long, err)) > 0) {
-		fs.line_no++;
-		c->ap.st.lines++;
-		if (too_long) {
-			char m[96];
-			snprintf(m, sizeof(m), "line of %zu bytes exceeds the %zu-byte limit", len,
-				 lr.max_line);
-			rc = bad_line(c, &fs, fs.line_no, off, 0, m, err);
-		} else {
-			rc = parse_and_apply(c, &fs, cf, line, len, off, err);
-		}
-		if (rc < 0)
-			goto out;
-		c->since_commit += (int64_t)len + 1;
-		c->done_bytes += (int64_t)len + 1;
-		c->res->bytes += (int64_t)len + 1;
-		if (c->since_commit >= c->o->commit_bytes) {
-			fs.offset = lr.consumed;
-			if ((rc = c->s->ops->file_put(c->s, &fs, err)) < 0 ||
-			    (rc = commit(c, err)) < 0 || (rc = begin(c, err)) < 0)
-				goto out;
-		}
-		progress(c, false);
-	}
-	if (got < 0) {
-		rc = got;
-		goto out;
-	}
-	fs.offset = lr.consumed;
-	rc = c->s->ops->file_put(c->s, &fs, err);
-out:
-	if (lr_open_ok)
-		lr_close(&lr);
-	if (fd >= 0)
+	pl->dev = (int64_t)st.st_dev;
+	pl->ino = (int64_t)st.st_ino;
+	pl->size = (int64_t)st.st_size;
+	pl->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	if (found && pl->fs.dev == pl->dev && pl->fs.ino == pl->ino && pl->fs.size == pl->size &&
+	    pl->fs.mtime_ns == pl->mtime_ns) {
 		close(fd);
-	file_state_release(&fs);
-	return rc;
+		file_state_release(&pl->fs);
+		return 0; /* unchanged: not even opened again */
+	}
+	if (found && (pl->fs.dev != pl->dev || pl->fs.ino != pl->ino || pl->size < pl->fs.offset ||
+		      pl->size < pl->fs.head_len || head_hash(fd, pl->fs.head_len, &hh) < 0 ||
+		      hh != pl->fs.head_hash))
+		pl->restart = true; /* truncated, replaced or rewritten */
+	pl->head_len = pl->size < HEAD_BYTES ? pl->size : HEAD_BYTES;
+	rc = head_hash(fd, pl->head_len, &pl->head_hash);
+	close(fd);
+	if (rc < 0) {
+		file_state_release(&pl->fs);
+		return 0; /* shrank under us: next sync */
+	}
+	if (!found && !(pl->fs.path = strdup(cf->path))) {
+		file_state_release(&pl->fs);
+		return aiu_errf(err, AIU_ENOMEM, "out of memory");
+	}
+	if (pl->restart) {
+		pl->fs.offset = 0;
+		pl->fs.line_no = 0;
+	}
+	return 1;
 }
 
-/* Bytes a sync will read, for the progress bar (cheap: stat + lookup). */
-static int64_t pending_bytes(struct sync_ctx *c, const struct cc_file_list *fl)
+/* First batch of a file: record what we saw before reading (growth during
+ * the read is picked up next time) and reset a restarted file. */
+static int file_begin(struct sync_ctx *c, struct plan *pl, struct aiu_err *err)
 {
-	int64_t total = 0;
-	for (size_t i = 0; i < fl->n; i++) {
-		struct stat st;
-		struct file_state fs;
-		bool found = false;
-		memset(&fs, 0, sizeof(fs));
-		if (stat(fl->v[i].path, &st) < 0)
-			continue;
-		if (c->s->ops->file_get(c->s, fl->v[i].path, &fs, &found, NULL) < 0)
-			found = false;
-		total += found && st.st_size >= fs.offset ? st.st_size - fs.offset : st.st_size;
-		file_state_release(&fs);
+	int rc;
+	if (pl->restart) {
+		c->res->files_restarted++;
+		pl->fs.bad_lines = 0;
+		if (pl->fs.id && (rc = c->s->ops->bad_lines_clear(c->s, pl->fs.id, err)) < 0)
+			return rc;
 	}
-	return total;
+	if (pl->cf->agent_type && !pl->fs.agent_type)
+		pl->fs.agent_type = strdup(pl->cf->agent_type);
+	pl->fs.dev = pl->dev;
+	pl->fs.ino = pl->ino;
+	pl->fs.size = pl->size;
+	pl->fs.mtime_ns = pl->mtime_ns;
+	pl->fs.head_hash = pl->head_hash;
+	pl->fs.head_len = pl->head_len;
+	pl->begun = true;
+	return c->s->ops->file_put(c->s, &pl->fs, err);
+}
+
+static int apply_batch(struct sync_ctx *c, struct plan *pl, const struct cc_batch *b,
+		       struct aiu_err *err)
+{
+	struct cc_origin org;
+	struct cc_record rec;
+	int rc;
+
+	memset(&org, 0, sizeof(org));
+	org.file_id = pl->fs.id;
+	org.session_hint = pl->cf->session_hint;
+	org.project_dir = pl->cf->project_dir;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct cc_item *it = &b->items[i];
+		if (it->kind == CC_ITEM_BAD) {
+			char full[400];
+			if (it->column)
+				snprintf(full, sizeof(full), "column %u: %s", it->column, it->msg);
+			else
+				snprintf(full, sizeof(full), "%s", it->msg);
+			pl->fs.bad_lines++;
+			c->ap.st.bad_lines++;
+			if ((rc = c->s->ops->bad_line_add(c->s, pl->fs.id, it->line_no, it->off, full, err)) < 0)
+				return rc;
+			continue;
+		}
+		/* a full struct: the batch holds only n_tools tool slots */
+		memcpy(&rec, it->rec, offsetof(struct cc_record, tools) +
+		       it->rec->n_tools * sizeof(struct cc_tool));
+		org.line_no = it->line_no;
+		org.byte_off = it->off;
+		org.byte_len = it->len;
+		if ((rc = cc_apply_record(&c->ap, &rec, &org, err)) < 0)
+			return rc;
+	}
+	c->ap.st.lines += b->end_line - pl->fs.line_no;
+	pl->fs.offset = b->end_off;
+	pl->fs.line_no = b->end_line;
+	c->res->scanner_fallbacks += b->fallbacks;
+	c->res->bytes += b->bytes;
+	c->done_bytes += b->bytes;
+	c->since_commit += b->bytes;
+	return AIU_OK;
 }
 
 int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result *res,
@@ -293,52 +247,105 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 {
 	struct sync_ctx c;
 	struct cc_file_list fl;
+	struct plan *plans = NULL;
+	struct cc_job *jobs = NULL;
+	struct cc_pipe pipe;
+	struct cc_sync_opts opts = *o;
+	size_t nplans = 0;
+	bool pipe_on = false, empty = false;
 	double t0 = mono_now();
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	memset(&c, 0, sizeof(c));
 	memset(&fl, 0, sizeof(fl));
-	struct cc_sync_opts opts = *o;
 	if (!opts.commit_bytes)
 		opts.commit_bytes = COMMIT_BYTES_DEFAULT;
+	if (!opts.max_line)
+		opts.max_line = CC_MAX_LINE_DEFAULT;
 	c.s = s;
 	c.o = &opts;
 	c.res = res;
 	cc_apply_init(&c.ap, s);
-	c.scan = cc_scanner_new();
-	c.js = cc_json_state_new();
-	if (!c.scan || !c.js) {
+	if ((rc = cc_discover(o->dirs, o->ndirs, &fl, err)) < 0)
+		goto out;
+	res->roots = (int64_t)fl.nroots;
+	res->files = (int64_t)fl.n;
+	if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
+		goto out;
+	cc_apply_set_fresh(&c.ap, empty);
+
+	/* 1. plan */
+	plans = calloc(fl.n ? fl.n : 1, sizeof(*plans));
+	jobs = calloc(fl.n ? fl.n : 1, sizeof(*jobs));
+	if (!plans || !jobs) {
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = cc_discover(o->dirs, o->ndirs, &fl, err)) < 0)
-		goto out;
-	{
-		bool empty = false;
-		if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
-			goto out;
-		cc_apply_set_fresh(&c.ap, empty);
-	}
-	res->roots = (int64_t)fl.nroots;
-	res->files = (int64_t)fl.n;
-	c.tty = o->progress && isatty(2);
-	if (c.tty)
-		c.total_bytes = pending_bytes(&c, &fl);
 	for (size_t i = 0; i < fl.n; i++) {
-		if ((rc = sync_file(&c, &fl.v[i], err)) < 0)
+		if ((rc = plan_file(&c, &fl.v[i], &plans[nplans], err)) < 0)
 			goto out;
+		if (rc == 0)
+			continue;
+		jobs[nplans].path = plans[nplans].cf->path;
+		jobs[nplans].offset = plans[nplans].fs.offset;
+		jobs[nplans].line_no = plans[nplans].fs.line_no;
+		c.total_bytes += plans[nplans].size - plans[nplans].fs.offset;
+		nplans++;
+	}
+	rc = AIU_OK;
+	res->files_changed = (int64_t)nplans;
+	if (!nplans)
+		goto out;
+	c.tty = o->progress && isatty(2);
+
+	/* 2 + 3. read/parse on the producer thread, apply here */
+	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line)) < 0) {
+		aiu_errf(err, rc, "cannot start the reader thread");
+		goto out;
+	}
+	pipe_on = true;
+	for (;;) {
+		struct cc_batch *b = cc_pipe_pop(&pipe);
+		struct plan *pl;
+		if (!b)
+			break;
+		pl = &plans[b->file];
+		if ((rc = begin(&c, err)) < 0 || (!pl->begun && (rc = file_begin(&c, pl, err)) < 0) ||
+		    (rc = apply_batch(&c, pl, b, err)) < 0) {
+			cc_batch_free(b);
+			goto out;
+		}
+		if (b->read_err) /* keep what was read; the rest waits for next time */
+			fprintf(stderr, "aiusage: %s\n", b->errmsg);
+		if ((b->eof || c.since_commit >= opts.commit_bytes) &&
+		    (rc = s->ops->file_put(s, &pl->fs, err)) < 0) {
+			cc_batch_free(b);
+			goto out;
+		}
+		cc_batch_free(b);
+		if (c.since_commit >= opts.commit_bytes && (rc = commit(&c, err)) < 0)
+			goto out;
+		progress(&c, false);
+	}
+	if (pipe.fatal) {
+		rc = aiu_errf(err, pipe.fatal, "reading transcripts: %s", aiu_strerror(pipe.fatal));
+		goto out;
 	}
 	rc = commit(&c, err);
 	progress(&c, true);
 out:
+	if (pipe_on)
+		cc_pipe_finish(&pipe);
 	if (rc < 0)
 		rollback(&c);
 	res->st = c.ap.st;
 	res->seconds = mono_now() - t0;
+	for (size_t i = 0; i < nplans; i++)
+		file_state_release(&plans[i].fs);
+	free(plans);
+	free(jobs);
 	cc_file_list_free(&fl);
 	cc_apply_release(&c.ap);
-	cc_scanner_free(c.scan);
-	cc_json_state_free(c.js);
 	return rc;
 }

@@ -17,7 +17,7 @@ const struct migration sqlite_migrations[] = {
 "  last_ts INTEGER NOT NULL DEFAULT 0, user_msgs INTEGER NOT NULL DEFAULT 0,\n"
 "  git_branch TEXT NOT NULL DEFAULT '',\n"
 "  version TEXT NOT NULL DEFAULT '');\n"
-"CREATE TABLE usage(id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,\n"
+"CREATE TABLE usage(key INTEGER PRIMARY KEY,\n"
 "  msg_id TEXT NOT NULL, req_id TEXT NOT NULL, ts INTEGER NOT NULL,\n"
 "  session_id INTEGER NOT NULL, project_id INTEGER NOT NULL, model_id INTEGER NOT NULL,\n"
 "  variant INTEGER NOT NULL, sidechain INTEGER NOT NULL,\n"

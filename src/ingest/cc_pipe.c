@@ -1,0 +1,339 @@
+/* cc_pipe.c - see cc_pipe.h. */
+#include "ingest/cc_pipe.h"
+#include "core/err.h"
+#include "ingest/cc_json.h"
+#include "ingest/cc_scan.h"
+#include "ingest/linereader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK (1u << 20)
+#define BATCH_BYTES (4 << 20)      /* input bytes per batch */
+#define BATCH_ITEMS 8192
+#define QUEUE_MAX 4
+
+struct cc_arena_chunk {
+	struct cc_arena_chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+/* Bump allocation in the batch arena; chunks never move. */
+static void *arena_alloc(struct cc_batch *b, size_t n)
+{
+	struct cc_arena_chunk *c = b->chunks;
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CHUNK ? n : CHUNK;
+		if (!(c = malloc(sizeof(*c) + cap)))
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = b->chunks;
+		b->chunks = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+void cc_batch_free(struct cc_batch *b)
+{
+	if (!b)
+		return;
+	while (b->chunks) {
+		struct cc_arena_chunk *n = b->chunks->next;
+		free(b->chunks);
+		b->chunks = n;
+	}
+	free(b->items);
+	free(b);
+}
+
+static struct cc_item *add_item(struct cc_batch *b)
+{
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 1024;
+		struct cc_item *nv = realloc(b->items, ncap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		b->items = nv;
+		b->cap = ncap;
+	}
+	memset(&b->items[b->n], 0, sizeof(b->items[0]));
+	return &b->items[b->n++];
+}
+
+static int copy_str(struct cc_batch *b, struct cc_str *s)
+{
+	char *d;
+	if (!s->n) {
+		s->p = "";
+		return 0;
+	}
+	if (!(d = arena_alloc(b, s->n)))
+		return -1;
+	memcpy(d, s->p, s->n);
+	s->p = d;
+	return 0;
+}
+
+/* Deep-copies the part of r that matters (only n_tools tool slots). */
+static const struct cc_record *copy_record(struct cc_batch *b, const struct cc_record *r)
+{
+	size_t sz = offsetof(struct cc_record, tools) + r->n_tools * sizeof(struct cc_tool);
+	struct cc_record *c = arena_alloc(b, sz);
+	struct cc_str *strs[] = { &c->type_raw, &c->uuid, &c->session_id, &c->cwd, &c->git_branch,
+				  &c->version, &c->request_id, &c->agent_id, &c->msg_id, &c->model,
+				  &c->role, &c->service_tier, &c->speed };
+	if (!c)
+		return NULL;
+	memcpy(c, r, sz);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (copy_str(b, strs[i]) < 0)
+			return NULL;
+	for (uint32_t i = 0; i < c->n_tools; i++)
+		if (copy_str(b, &c->tools[i].id) < 0 || copy_str(b, &c->tools[i].name) < 0)
+			return NULL;
+	return c;
+}
+
+static const char *copy_msg(struct cc_batch *b, const char *m)
+{
+	size_t n = strlen(m) + 1;
+	char *d = arena_alloc(b, n);
+	if (d)
+		memcpy(d, m, n);
+	return d;
+}
+
+/* Queue: push blocks while full (unless stopping). */
+static void push(struct cc_pipe *p, struct cc_batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->queued >= p->max_queued && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->stop) {
+		pthread_mutex_unlock(&p->mu);
+		cc_batch_free(b);
+		return;
+	}
+	if (p->tail)
+		p->tail->next = b;
+	else
+		p->head = b;
+	p->tail = b;
+	p->queued++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static bool stopping(struct cc_pipe *p)
+{
+	bool s;
+	pthread_mutex_lock(&p->mu);
+	s = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return s;
+}
+
+static struct cc_batch *new_batch(size_t file)
+{
+	struct cc_batch *b = calloc(1, sizeof(*b));
+	if (b)
+		b->file = file;
+	return b;
+}
+
+/* Parses one line into b. Returns -1 on out of memory. */
+static int parse_line(struct cc_batch *b, struct cc_scanner *sc, struct cc_json_state *js,
+		      const char *line, size_t len, int64_t line_no, int64_t off)
+{
+	struct cc_record rec;
+	struct cc_parse_error perr, jerr;
+	struct cc_item *it;
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+		i++;
+	if (i == len)
+		return 0; /* blank line */
+	if (cc_scan_line(sc, line, len, &rec, &perr) < 0) {
+		if (cc_json_parse_line(js, line, len, &rec, &jerr) < 0) {
+			/* A field error from the scanner ("message.usage.x: ...")
+			 * names the field; otherwise the library's text is precise. */
+			bool field = strstr(perr.msg, ": ") != NULL;
+			if (!(it = add_item(b)))
+				return -1;
+			it->kind = CC_ITEM_BAD;
+			it->line_no = line_no;
+			it->off = off;
+			it->len = (int64_t)len;
+			it->column = field && perr.column ? perr.column : jerr.column;
+			it->msg = copy_msg(b, field ? perr.msg : jerr.msg);
+			return it->msg ? 0 : -1;
+		}
+		b->fallbacks++;
+	}
+	if (!rec.has_ts)
+		return 0; /* summary, snapshot...: nothing to count */
+	if (!(it = add_item(b)))
+		return -1;
+	it->kind = CC_ITEM_REC;
+	it->line_no = line_no;
+	it->off = off;
+	it->len = (int64_t)len;
+	it->rec = copy_record(b, &rec);
+	return it->rec ? 0 : -1;
+}
+
+static void *producer(void *arg)
+{
+	struct cc_pipe *p = arg;
+	struct cc_scanner *sc = cc_scanner_new();
+	struct cc_json_state *js = cc_json_state_new();
+
+	if (!sc || !js) {
+		p->fatal = AIU_ENOMEM;
+		goto out;
+	}
+	for (size_t f = 0; f < p->njobs && !stopping(p); f++) {
+		const struct cc_job *j = &p->jobs[f];
+		struct linereader lr;
+		struct aiu_err err = { 0 };
+		struct cc_batch *b = new_batch(f);
+		int64_t line_no = j->line_no;
+		int got = 0;
+
+		if (!b) {
+			p->fatal = AIU_ENOMEM;
+			break;
+		}
+		b->end_off = j->offset;
+		b->end_line = line_no;
+		if (lr_open(&lr, j->path, j->offset, p->max_line, &err) < 0) {
+			b->eof = true;
+			b->read_err = err.code ? err.code : AIU_EIO;
+			snprintf(b->errmsg, sizeof(b->errmsg), "%s", err.msg);
+			push(p, b);
+			continue;
+		}
+		for (;;) {
+			const char *line;
+			size_t len;
+			int64_t off;
+			bool too_long;
+			got = lr_next(&lr, &line, &len, &off, &too_long, &err);
+			if (got <= 0)
+				break;
+			line_no++;
+			if (too_long) {
+				char m[128];
+				struct cc_item *it = add_item(b);
+				snprintf(m, sizeof(m), "line of %zu bytes exceeds the %zu-byte limit", len, p->max_line);
+				if (!it || !(it->msg = copy_msg(b, m))) {
+					got = AIU_ENOMEM;
+					break;
+				}
+				it->kind = CC_ITEM_BAD;
+				it->line_no = line_no;
+				it->off = off;
+				it->len = (int64_t)len;
+			} else if (parse_line(b, sc, js, line, len, line_no, off) < 0) {
+				got = AIU_ENOMEM;
+				break;
+			}
+			b->bytes += (int64_t)len + 1;
+			b->end_off = lr.consumed;
+			b->end_line = line_no;
+			if (b->bytes >= BATCH_BYTES || b->n >= BATCH_ITEMS) {
+				struct cc_batch *nb = new_batch(f);
+				if (!nb) {
+					got = AIU_ENOMEM;
+					break;
+				}
+				nb->end_off = b->end_off;
+				nb->end_line = b->end_line;
+				push(p, b);
+				b = nb;
+				if (stopping(p))
+					break;
+			}
+		}
+		lr_close(&lr);
+		if (got == AIU_ENOMEM) {
+			p->fatal = AIU_ENOMEM;
+			cc_batch_free(b);
+			break;
+		}
+		if (got < 0) {
+			b->read_err = got;
+			snprintf(b->errmsg, sizeof(b->errmsg), "%s", err.msg);
+		}
+		b->eof = true;
+		push(p, b);
+	}
+out:
+	cc_scanner_free(sc);
+	cc_json_state_free(js);
+	pthread_mutex_lock(&p->mu);
+	p->done = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, size_t max_line)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->jobs = jobs;
+	p->njobs = njobs;
+	p->max_line = max_line;
+	p->max_queued = QUEUE_MAX;
+	if (pthread_create(&p->thread, NULL, producer, p) != 0)
+		return AIU_ENOMEM;
+	p->started = true;
+	return AIU_OK;
+}
+
+struct cc_batch *cc_pipe_pop(struct cc_pipe *p)
+{
+	struct cc_batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (!p->head && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->head) {
+		b = p->head;
+		p->head = b->next;
+		if (!p->head)
+			p->tail = NULL;
+		p->queued--;
+		b->next = NULL;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+void cc_pipe_finish(struct cc_pipe *p)
+{
+	if (p->started) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		p->started = false;
+	}
+	while (p->head) {
+		struct cc_batch *n = p->head->next;
+		cc_batch_free(p->head);
+		p->head = n;
+	}
+	p->tail = NULL;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}

@@ -1,0 +1,78 @@
+/* cc_pipe.h - the reader/parser thread of a sync and the batches it hands
+ * to the applying (store-writing) thread.
+ *
+ * Reading and JSON scanning run on one core while SQLite writes run on the
+ * other. The producer owns its line reader and parsers; everything a batch
+ * refers to lives in the batch's own arena, so a batch is self-contained
+ * and is freed by whoever pops it (cc_batch_free). The queue is bounded, so
+ * memory stays flat however large the history is.
+ */
+#ifndef AIU_CC_PIPE_H
+#define AIU_CC_PIPE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "ingest/cc_record.h"
+
+enum cc_item_kind { CC_ITEM_REC, CC_ITEM_BAD };
+
+struct cc_item {
+	enum cc_item_kind kind;
+	uint32_t column;          /* BAD: 1-based column, 0 if unknown */
+	int64_t line_no, off, len;
+	const struct cc_record *rec; /* REC: tools[] holds only rec->n_tools entries */
+	const char *msg;          /* BAD: why */
+};
+
+struct cc_arena_chunk;
+
+struct cc_batch {
+	size_t file;              /* index into the producer's job list */
+	struct cc_item *items;
+	size_t n, cap;
+	struct cc_arena_chunk *chunks;
+	int64_t end_off, end_line;/* file position after the last line of the batch */
+	int64_t bytes;            /* input bytes the batch covers */
+	int64_t fallbacks;        /* lines jansson recovered after the scanner refused */
+	bool eof;                 /* last batch of this file */
+	int read_err;             /* 0, or AIU_E* if the file could not be read */
+	char errmsg[sizeof(((struct aiu_err *)0)->msg)];
+	struct cc_batch *next;
+};
+
+void cc_batch_free(struct cc_batch *b);
+
+/* One file for the producer to read from a byte offset. */
+struct cc_job {
+	const char *path;         /* borrowed */
+	int64_t offset, line_no;
+};
+
+struct cc_pipe {
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cc_batch *head, *tail;
+	int queued, max_queued;
+	bool done;                /* producer finished (all jobs or stopped) */
+	bool stop;                /* consumer asks the producer to quit */
+	int fatal;                /* producer-wide failure (out of memory) */
+	const struct cc_job *jobs;
+	size_t njobs;
+	size_t max_line;
+};
+
+/* Starts the producer over jobs (borrowed until cc_pipe_finish). */
+int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, size_t max_line);
+/* Next batch in file order, or NULL when the producer is done. The caller
+ * frees it. */
+struct cc_batch *cc_pipe_pop(struct cc_pipe *p);
+/* Stops the producer (if running), joins it, frees queued batches. */
+void cc_pipe_finish(struct cc_pipe *p);
+
+#endif
