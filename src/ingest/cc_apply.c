@@ -471,14 +471,18 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 		str_copy(uuid, o->session_hint ? o->session_hint : "unknown", sizeof(uuid));
 	if ((rc = session_for(a, uuid, &cs, err)) < 0)
 		return rc;
-	if (!cs->row.project_id) {
+	/* The project is the session's working directory; records without a
+	 * cwd (queue operations, progress) do not decide it. Only when a
+	 * request must be counted before any cwd was seen does the transcript's
+	 * folder name stand in. */
+	if (!cs->row.project_id && r->cwd.n) {
+		if ((rc = a->s->ops->intern(a->s, DICT_PROJECT, r->cwd.p, r->cwd.n, &cs->row.project_id, err)) < 0)
+			return rc;
+		cs->dirty = true;
+	}
+	if (!cs->row.project_id && (r->type == CC_ASSISTANT || r->n_tools)) {
 		const char *p = o->project_dir && *o->project_dir ? o->project_dir : "unknown";
-		size_t pn = strlen(p);
-		if (r->cwd.n) {
-			p = r->cwd.p;
-			pn = r->cwd.n;
-		}
-		if ((rc = a->s->ops->intern(a->s, DICT_PROJECT, p, pn, &cs->row.project_id, err)) < 0)
+		if ((rc = a->s->ops->intern(a->s, DICT_PROJECT, p, strlen(p), &cs->row.project_id, err)) < 0)
 			return rc;
 		cs->dirty = true;
 	}

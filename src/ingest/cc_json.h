@@ -13,6 +13,9 @@
  *    (jansson: "real number overflow");
  *  - \u0000 inside an object key (jansson: "NUL byte in object key not
  *    supported"); \u0000 in string values is accepted (JSON_ALLOW_NUL).
+ * (jansson 2.14 also silently drops a raw NUL byte that directly follows a
+ * literal or a number; cc_json_parse_line rejects any raw NUL itself, so
+ * that is not a divergence.)
  *
  * Ownership: the state owns the parsed json_t tree of the last line; the
  * record's slices point into it and stay valid until the next

@@ -26,7 +26,10 @@ static bool project_matches(const char *name, const char *want)
 	if (strlen(want) != n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		char c = (name[i] == '/' || name[i] == '.' || name[i] == '_' || name[i] == ' ') ? '-' : name[i];
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			c = '-'; /* how Claude Code names a project folder */
 		if (c != want[i])
 			return false;
 	}
