@@ -1,6 +1,7 @@
 /* cc_apply.c - see cc_apply.h. */
 #include "ingest/cc_apply.h"
 #include "core/pricing.h"
+#include "core/ksort.h"
 #include "core/strutil.h"
 
 #include <xxhash.h>
@@ -40,7 +41,9 @@ struct cc_pend_tool {
 
 #define SEEN_USAGE_MAX 400000
 #define SEEN_KEYS_MAX 800000
-#define PEND_USAGE_MAX 16384
+#define PEND_USAGE_MAX 4096
+#define SEED_PROMPT 0x70726f6d7074ULL  /* key spaces of prompts and tool uses */
+#define SEED_TOOL 0x746f6f6c757365ULL
 
 void cc_apply_init(struct cc_apply *a, struct store *s)
 {
@@ -111,6 +114,8 @@ static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
+
+static int flush_pending(struct cc_apply *a, struct aiu_err *err);
 
 /* Grows *v (elements of size sz) to hold one more; NULL on failure. */
 static void *push(void **v, size_t *n, size_t *cap, size_t sz)
@@ -279,17 +284,6 @@ static bool seen_key(struct cc_apply *a, int64_t key)
 	return false;
 }
 
-struct key_idx {
-	int64_t key;
-	size_t i;
-};
-
-static int cmp_key_idx(const void *x, const void *y)
-{
-	int64_t a = ((const struct key_idx *)x)->key, b = ((const struct key_idx *)y)->key;
-	return a < b ? -1 : a > b;
-}
-
 /* Writes pending usage rows in key order. */
 static int flush_usage(struct cc_apply *a, struct aiu_err *err)
 {
@@ -303,9 +297,17 @@ static int flush_usage(struct cc_apply *a, struct aiu_err *err)
 		ord[i].key = a->pusage[i].key;
 		ord[i].i = i;
 	}
-	qsort(ord, a->npusage, sizeof(*ord), cmp_key_idx);
-	for (size_t i = 0; i < a->npusage && rc == AIU_OK; i++)
-		rc = a->s->ops->usage_put(a->s, &a->pusage[ord[i].i], err);
+	if (ksort(ord, a->npusage) < 0) {
+		free(ord);
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (usage flush)");
+	}
+	{
+		/* reuse ord's memory for the row pointers: same size, filled in order */
+		const struct usage_row **rows = (const struct usage_row **)ord;
+		for (size_t i = 0; i < a->npusage; i++)
+			rows[i] = &a->pusage[ord[i].i];
+		rc = a->s->ops->usage_put_many(a->s, rows, a->npusage, err);
+	}
 	free(ord);
 	a->npusage = 0;
 	kmap_clear(&a->pusage_idx);
@@ -419,20 +421,15 @@ static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_
 {
 	for (uint32_t i = 0; i < r->n_tools; i++) {
 		const struct cc_tool *t = &r->tools[i];
-		char kb[300];
 		int64_t tool_id, key;
 		struct cc_pend_tool *pt;
 		int rc;
-		size_t n;
 
 		if (!t->name.n)
 			continue;
 		/* dedupe on the tool_use id; without one, on message id + index */
-		n = t->id.n ? (size_t)snprintf(kb, sizeof(kb), "t:%.*s", (int)t->id.n, t->id.p)
-			    : (size_t)snprintf(kb, sizeof(kb), "t:%.*s:%u", (int)r->msg_id.n, r->msg_id.p, i);
-		if (n >= sizeof(kb))
-			n = sizeof(kb) - 1;
-		key = (int64_t)(hash64(kb, n) & INT64_MAX);
+		key = t->id.n ? (int64_t)(XXH3_64bits_withSeed(t->id.p, t->id.n, SEED_TOOL) & INT64_MAX)
+			      : (int64_t)(XXH3_64bits_withSeed(r->msg_id.p, r->msg_id.n, SEED_TOOL + 1 + i) & INT64_MAX);
 		if (seen_key(a, key))
 			continue;
 		if ((rc = a->s->ops->intern(a->s, DICT_TOOL, t->name.p, t->name.n, &tool_id, err)) < 0)
@@ -445,6 +442,8 @@ static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_
 		pt->tool_id = tool_id;
 		pt->ts = r->ts_ms;
 		pt->project_id = cs->row.project_id;
+		if (a->nptool >= PEND_USAGE_MAX && (rc = flush_pending(a, err)) < 0)
+			return rc; /* write in sorted chunks, spread over the run */
 	}
 	return AIU_OK;
 }
@@ -501,9 +500,7 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 
 	if (r->type == CC_USER && r->user_kind == CC_USER_PROMPT && !r->is_meta &&
 	    !r->is_compact_summary && r->uuid.n) {
-		char kb[140];
-		int n = snprintf(kb, sizeof(kb), "u:%.*s", (int)r->uuid.n, r->uuid.p);
-		int64_t key = (int64_t)(hash64(kb, (size_t)(n < (int)sizeof(kb) ? n : (int)sizeof(kb) - 1)) & INT64_MAX);
+		int64_t key = (int64_t)(XXH3_64bits_withSeed(r->uuid.p, r->uuid.n, SEED_PROMPT) & INT64_MAX);
 		if (!seen_key(a, key)) {
 			struct cc_pend_msg *pm = push((void **)&a->pmsg, &a->npmsg, &a->cpmsg, sizeof(*pm));
 			if (!pm)
@@ -515,6 +512,8 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 			pm->byte_off = o->byte_off;
 			pm->byte_len = o->byte_len;
 			pm->sess_hash = hash64(uuid, strlen(uuid));
+			if (a->npmsg >= PEND_USAGE_MAX && (rc = flush_pending(a, err)) < 0)
+				return rc;
 		}
 	}
 	if (r->type != CC_ASSISTANT)
@@ -528,10 +527,36 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 	return apply_usage(a, r, cs, o, err);
 }
 
-static int cmp_key(const void *x, const void *y)
+static void ksort_fill(struct key_idx *ord, const void *v, size_t n, size_t sz)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y; /* key is the first member */
-	return a < b ? -1 : a > b;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&ord[i].key, (const char *)v + i * sz, sizeof(int64_t));
+		ord[i].i = i;
+	}
+}
+
+/* Sorts n records of size sz whose first member is an int64 key, in place. */
+static int sort_by_key(void *v, size_t n, size_t sz)
+{
+	struct key_idx *ord = NULL;
+	char *tmp = NULL;
+	int rc = AIU_ENOMEM;
+
+	if (n < 2)
+		return AIU_OK;
+	if (!(ord = malloc(n * sizeof(*ord))) || !(tmp = malloc(n * sz)))
+		goto out;
+	ksort_fill(ord, v, n, sz);
+	if (ksort(ord, n) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		memcpy(tmp + i * sz, (char *)v + ord[i].i * sz, sz);
+	memcpy(v, tmp, n * sz);
+	rc = AIU_OK;
+out:
+	free(ord);
+	free(tmp);
+	return rc;
 }
 
 /* Inserts pending prompts and tool uses in key order; counts only rows the
@@ -539,7 +564,9 @@ static int cmp_key(const void *x, const void *y)
 static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
-	qsort(a->pmsg, a->npmsg, sizeof(*a->pmsg), cmp_key);
+	if (sort_by_key(a->pmsg, a->npmsg, sizeof(*a->pmsg)) < 0 ||
+	    sort_by_key(a->ptool, a->nptool, sizeof(*a->ptool)) < 0)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (sorting new rows)");
 	for (size_t i = 0; i < a->npmsg; i++) {
 		struct cc_pend_msg *m = &a->pmsg[i];
 		struct cc_sess *cs;
@@ -555,14 +582,34 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 		a->st.prompts_new++;
 	}
 	a->npmsg = 0;
-	qsort(a->ptool, a->nptool, sizeof(*a->ptool), cmp_key);
+	if (a->fresh && a->nptool) {
+		/* a first sync: every pending tool use is new; write them in bulk */
+		struct tool_use_row *rows = malloc(a->nptool * sizeof(*rows));
+		int64_t n = 0;
+		if (!rows)
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool uses)");
+		for (size_t i = 0; i < a->nptool; i++) {
+			rows[i].key = a->ptool[i].key;
+			rows[i].usage_key = 0;
+			rows[i].session_id = a->ptool[i].session_id;
+			rows[i].tool_id = a->ptool[i].tool_id;
+			rows[i].ts = a->ptool[i].ts;
+		}
+		rc = a->s->ops->tool_use_add_many(a->s, rows, a->nptool, &n, err);
+		free(rows);
+		if (rc < 0)
+			return rc;
+		if (n != (int64_t)a->nptool)
+			return aiu_errf(err, AIU_EDB, "tool use dedupe out of step (%lld of %zu new)",
+					(long long)n, a->nptool);
+	}
 	for (size_t i = 0; i < a->nptool; i++) {
 		struct cc_pend_tool *t = &a->ptool[i];
 		struct troll_key k;
 		int64_t *cnt;
-		bool inserted;
-		if ((rc = a->s->ops->tool_use_add(a->s, t->key, 0, t->session_id, t->tool_id, t->ts,
-						   &inserted, err)) < 0)
+		bool inserted = true;
+		if (!a->fresh && (rc = a->s->ops->tool_use_add(a->s, t->key, 0, t->session_id,
+							       t->tool_id, t->ts, &inserted, err)) < 0)
 			return rc;
 		if (!inserted)
 			continue;

@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define CHUNK (1u << 20)
-#define BATCH_BYTES (4 << 20)      /* input bytes per batch */
+#define CHUNK (256u << 10)
+#define BATCH_BYTES (1 << 20)      /* input bytes per batch */
 #define BATCH_ITEMS 8192
-#define QUEUE_MAX 4
+#define QUEUE_MAX 32
 
 struct cc_arena_chunk {
 	struct cc_arena_chunk *next;
@@ -108,12 +109,23 @@ static const char *copy_msg(struct cc_batch *b, const char *m)
 	return d;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* Queue: push blocks while full (unless stopping). */
 static void push(struct cc_pipe *p, struct cc_batch *b)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->queued >= p->max_queued && !p->stop)
-		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->queued >= p->max_queued && !p->stop) {
+		double t0 = now_s();
+		while (p->queued >= p->max_queued && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		p->wait_push += now_s() - t0;
+	}
 	if (p->stop) {
 		pthread_mutex_unlock(&p->mu);
 		cc_batch_free(b);
@@ -303,8 +315,12 @@ struct cc_batch *cc_pipe_pop(struct cc_pipe *p)
 {
 	struct cc_batch *b = NULL;
 	pthread_mutex_lock(&p->mu);
-	while (!p->head && !p->done)
-		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->head && !p->done) {
+		double t0 = now_s();
+		while (!p->head && !p->done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		p->wait_pop += now_s() - t0;
+	}
 	if (p->head) {
 		b = p->head;
 		p->head = b->next;

@@ -65,6 +65,7 @@ struct cc_pipe {
 	const struct cc_job *jobs;
 	size_t njobs;
 	size_t max_line;
+	double wait_push, wait_pop; /* seconds each side spent blocked (diagnostics) */
 };
 
 /* Starts the producer over jobs (borrowed until cc_pipe_finish). */

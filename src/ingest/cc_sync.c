@@ -334,6 +334,9 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	}
 	rc = commit(&c, err);
 	progress(&c, true);
+	if (getenv("AIUSAGE_DEBUG"))
+		fprintf(stderr, "aiusage: pipe: reader blocked %.3f s, writer idle %.3f s\n",
+			pipe.wait_push, pipe.wait_pop);
 out:
 	if (pipe_on)
 		cc_pipe_finish(&pipe);

@@ -66,6 +66,10 @@ struct usage_row {
 	int64_t file_id, line_no, byte_off;
 };
 
+struct tool_use_row {
+	int64_t key, usage_key, session_id, tool_id, ts;
+};
+
 struct rollup_key {
 	int64_t bucket;       /* ts / BUCKET_MS */
 	int64_t project_id, model_id;
@@ -120,6 +124,9 @@ struct store_ops {
 	int (*usage_get)(struct store *s, int64_t key, struct usage_row *out,
 			 bool *found, struct aiu_err *err);
 	int (*usage_put)(struct store *s, const struct usage_row *row, struct aiu_err *err);
+	/* The same for many rows (written in the given order, several per statement). */
+	int (*usage_put_many)(struct store *s, const struct usage_row *const *rows, size_t n,
+			      struct aiu_err *err);
 
 	/* Insert-if-absent on a 64-bit key; *inserted tells which happened. */
 	int (*message_add)(struct store *s, int64_t key, int64_t session_id, int64_t ts,
@@ -128,6 +135,9 @@ struct store_ops {
 	int (*tool_use_add)(struct store *s, int64_t key, int64_t usage_key,
 			    int64_t session_id, int64_t tool_id, int64_t ts,
 			    bool *inserted, struct aiu_err *err);
+	/* Bulk form for rows known to be new (a first sync); *inserted = count. */
+	int (*tool_use_add_many)(struct store *s, const struct tool_use_row *rows, size_t n,
+				 int64_t *inserted, struct aiu_err *err);
 
 	/* Add (possibly negative) deltas to rollups. */
 	int (*rollup_add)(struct store *s, const struct rollup_row *d, struct aiu_err *err);

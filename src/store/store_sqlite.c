@@ -7,6 +7,7 @@
  */
 #include "store/store_sqlite.h"
 #include "store/migrations.h"
+#include "core/buf.h"
 #include "core/kmap.h"
 #include "core/strutil.h"
 
@@ -21,8 +22,8 @@ enum stmt_id {
 	S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T,
 	S_FILE_GET, S_FILE_INS, S_FILE_UPD, S_FILE_LIST, S_FILES_RESET,
 	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
-	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT,
-	S_MSG_ADD, S_TOOL_ADD,
+	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT, S_USAGE_PUT_N,
+	S_MSG_ADD, S_TOOL_ADD, S_TOOL_ADD_N,
 	S_ROLLUP_ADD, S_SROLLUP_ADD, S_TROLLUP_ADD,
 	S_BAD_ADD, S_BAD_CLEAR,
 	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
@@ -113,6 +114,18 @@ static const char *const stmt_sql[S__N] = {
 		" JOIN files f ON f.id = b.file_id ORDER BY f.path, b.line_no LIMIT ?1",
 };
 
+#define MULTI_ROWS 32   /* rows per multi-row INSERT */
+
+/* Multi-row forms are built from the one-row SQL: "<head> VALUES (...)<tail>"
+ * becomes "<head> VALUES (?,..),(?,..)...<tail>". */
+static const struct {
+	enum stmt_id one, many;
+	int ncols;
+} multi[] = {
+	{ S_USAGE_PUT, S_USAGE_PUT_N, 18 },
+	{ S_TOOL_ADD, S_TOOL_ADD_N, 5 },
+};
+
 struct dict_cache {
 	struct kmap by_name;   /* hash64(name) -> entry index+1 (collisions chained by scan) */
 	char **names;          /* id -> name, owned */
@@ -133,12 +146,45 @@ static int db_err(struct sqlite_store *q, struct aiu_err *err, const char *what)
 	return aiu_errf(err, AIU_EDB, "%s: %s: %s", q->base.uri, what, sqlite3_errmsg(q->db));
 }
 
+/* SQL text for statement id; multi-row forms are generated into b. */
+static const char *sql_for(enum stmt_id id, struct buf *b)
+{
+	for (size_t m = 0; m < sizeof(multi) / sizeof(multi[0]); m++) {
+		const char *one, *v, *tail;
+		if (multi[m].many != id)
+			continue;
+		one = stmt_sql[multi[m].one];
+		v = strstr(one, " VALUES (");
+		tail = v ? strchr(v, ')') : NULL;
+		if (!tail)
+			return NULL;
+		buf_add(b, one, (size_t)(v - one));
+		buf_puts(b, " VALUES ");
+		for (int r = 0; r < MULTI_ROWS; r++) {
+			buf_puts(b, r ? ",(" : "(");
+			for (int c = 0; c < multi[m].ncols; c++)
+				buf_puts(b, c ? ",?" : "?");
+			buf_putc(b, ')');
+		}
+		buf_puts(b, tail + 1);
+		return b->failed ? NULL : buf_cstr(b);
+	}
+	return stmt_sql[id];
+}
+
 /* Returns a reset statement ready for binding, or NULL (err set). */
 static sqlite3_stmt *stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
 {
 	if (!q->st[id]) {
-		if (sqlite3_prepare_v3(q->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-				       &q->st[id], NULL) != SQLITE_OK) {
+		struct buf b;
+		const char *sql;
+		int rc;
+		buf_init(&b, 1 << 20);
+		sql = sql_for(id, &b);
+		rc = sql ? sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->st[id], NULL)
+			 : SQLITE_NOMEM;
+		buf_release(&b);
+		if (rc != SQLITE_OK) {
 			db_err(q, err, "prepare");
 			return NULL;
 		}
@@ -230,7 +276,7 @@ static int sq_intern(struct store *s, enum store_dict d, const char *str, size_t
 	}
 	if (!(st = stmt(q, get[d], err)))
 		return AIU_EDB;
-	sqlite3_bind_text(st, 1, str, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, str, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
@@ -241,7 +287,7 @@ static int sq_intern(struct store *s, enum store_dict d, const char *str, size_t
 			return db_err(q, err, "dictionary lookup");
 		if (!(st = stmt(q, add[d], err)))
 			return AIU_EDB;
-		sqlite3_bind_text(st, 1, str, (int)n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, str, (int)n, SQLITE_STATIC);
 		if ((rc = exec_stmt(q, st, err, "dictionary insert")) < 0)
 			return rc;
 		*id = sqlite3_last_insert_rowid(q->db);
@@ -297,7 +343,7 @@ static int sq_file_get(struct store *s, const char *path, struct file_state *out
 	int rc;
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
 	if (*found) {
@@ -318,7 +364,7 @@ static int sq_file_put(struct store *s, struct file_state *f, struct aiu_err *er
 	if (f->id)
 		sqlite3_bind_int64(st, 1, f->id);
 	else
-		sqlite3_bind_text(st, 1, f->path, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, f->path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, f->dev);
 	sqlite3_bind_int64(st, 3, f->ino);
 	sqlite3_bind_int64(st, 4, f->size);
@@ -329,7 +375,7 @@ static int sq_file_put(struct store *s, struct file_state *f, struct aiu_err *er
 	sqlite3_bind_int64(st, 9, f->head_len);
 	sqlite3_bind_int64(st, 10, f->bad_lines);
 	if (f->agent_type)
-		sqlite3_bind_text(st, 11, f->agent_type, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 11, f->agent_type, -1, SQLITE_STATIC);
 	if ((rc = exec_stmt(q, st, err, "file update")) < 0)
 		return rc;
 	if (!f->id)
@@ -377,7 +423,7 @@ static int sq_session_get(struct store *s, const char *uuid, struct session_row 
 	int rc;
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
 	if (*found) {
@@ -404,13 +450,13 @@ static int sq_session_put(struct store *s, struct session_row *r, struct aiu_err
 	if (r->id)
 		sqlite3_bind_int64(st, 1, r->id);
 	else
-		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->project_id);
 	sqlite3_bind_int64(st, 3, r->first_ts);
 	sqlite3_bind_int64(st, 4, r->last_ts);
 	sqlite3_bind_int64(st, 5, r->user_msgs);
-	sqlite3_bind_text(st, 6, r->git_branch, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, r->version, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, r->git_branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->version, -1, SQLITE_STATIC);
 	if ((rc = exec_stmt(q, st, err, "session update")) < 0)
 		return rc;
 	if (!r->id)
@@ -468,31 +514,58 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "usage lookup");
 }
 
+/* Binds one usage row at parameters base+1 .. base+18. */
+static void bind_usage(sqlite3_stmt *st, int base, const struct usage_row *r)
+{
+	sqlite3_bind_int64(st, base + 1, r->key);
+	sqlite3_bind_text(st, base + 2, r->msg_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 3, r->req_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 4, r->ts);
+	sqlite3_bind_int64(st, base + 5, r->session_id);
+	sqlite3_bind_int64(st, base + 6, r->project_id);
+	sqlite3_bind_int64(st, base + 7, r->model_id);
+	sqlite3_bind_int(st, base + 8, (int)r->variant);
+	sqlite3_bind_int(st, base + 9, r->sidechain);
+	sqlite3_bind_int64(st, base + 10, r->t.input);
+	sqlite3_bind_int64(st, base + 11, r->t.output);
+	sqlite3_bind_int64(st, base + 12, r->t.cw5m);
+	sqlite3_bind_int64(st, base + 13, r->t.cw1h);
+	sqlite3_bind_int64(st, base + 14, r->t.cache_read);
+	sqlite3_bind_int64(st, base + 15, r->t.web_search);
+	sqlite3_bind_int64(st, base + 16, r->file_id);
+	sqlite3_bind_int64(st, base + 17, r->line_no);
+	sqlite3_bind_int64(st, base + 18, r->byte_off);
+}
+
 static int sq_usage_put(struct store *s, const struct usage_row *r, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st = stmt(q, S_USAGE_PUT, err);
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, r->key);
-	sqlite3_bind_text(st, 2, r->msg_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, r->req_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, r->ts);
-	sqlite3_bind_int64(st, 5, r->session_id);
-	sqlite3_bind_int64(st, 6, r->project_id);
-	sqlite3_bind_int64(st, 7, r->model_id);
-	sqlite3_bind_int(st, 8, (int)r->variant);
-	sqlite3_bind_int(st, 9, r->sidechain);
-	sqlite3_bind_int64(st, 10, r->t.input);
-	sqlite3_bind_int64(st, 11, r->t.output);
-	sqlite3_bind_int64(st, 12, r->t.cw5m);
-	sqlite3_bind_int64(st, 13, r->t.cw1h);
-	sqlite3_bind_int64(st, 14, r->t.cache_read);
-	sqlite3_bind_int64(st, 15, r->t.web_search);
-	sqlite3_bind_int64(st, 16, r->file_id);
-	sqlite3_bind_int64(st, 17, r->line_no);
-	sqlite3_bind_int64(st, 18, r->byte_off);
+	bind_usage(st, 0, r);
 	return exec_stmt(q, st, err, "usage write");
+}
+
+static int sq_usage_put_many(struct store *s, const struct usage_row *const *rows, size_t n,
+			     struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	size_t i = 0;
+	int rc;
+	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
+		sqlite3_stmt *st = stmt(q, S_USAGE_PUT_N, err);
+		if (!st)
+			return AIU_EDB;
+		for (int r = 0; r < MULTI_ROWS; r++)
+			bind_usage(st, r * 18, rows[i + (size_t)r]);
+		if ((rc = exec_stmt(q, st, err, "usage write")) < 0)
+			return rc;
+	}
+	for (; i < n; i++)
+		if ((rc = sq_usage_put(s, rows[i], err)) < 0)
+			return rc;
+	return AIU_OK;
 }
 
 static int sq_message_add(struct store *s, int64_t key, int64_t session_id, int64_t ts,
@@ -516,22 +589,56 @@ static int sq_message_add(struct store *s, int64_t key, int64_t session_id, int6
 	return AIU_OK;
 }
 
+static void bind_tool(sqlite3_stmt *st, int base, const struct tool_use_row *t)
+{
+	sqlite3_bind_int64(st, base + 1, t->key);
+	sqlite3_bind_int64(st, base + 2, t->usage_key);
+	sqlite3_bind_int64(st, base + 3, t->session_id);
+	sqlite3_bind_int64(st, base + 4, t->tool_id);
+	sqlite3_bind_int64(st, base + 5, t->ts);
+}
+
 static int sq_tool_use_add(struct store *s, int64_t key, int64_t usage_key, int64_t session_id,
 			   int64_t tool_id, int64_t ts, bool *inserted, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st = stmt(q, S_TOOL_ADD, err);
+	struct tool_use_row t = { key, usage_key, session_id, tool_id, ts };
 	int rc;
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, key);
-	sqlite3_bind_int64(st, 2, usage_key);
-	sqlite3_bind_int64(st, 3, session_id);
-	sqlite3_bind_int64(st, 4, tool_id);
-	sqlite3_bind_int64(st, 5, ts);
+	bind_tool(st, 0, &t);
 	if ((rc = exec_stmt(q, st, err, "tool use write")) < 0)
 		return rc;
 	*inserted = sqlite3_changes(q->db) > 0;
+	return AIU_OK;
+}
+
+static int sq_tool_use_add_many(struct store *s, const struct tool_use_row *rows, size_t n,
+				int64_t *inserted, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	size_t i = 0;
+	bool one;
+	int rc;
+	*inserted = 0;
+	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
+		sqlite3_stmt *st = stmt(q, S_TOOL_ADD_N, err);
+		if (!st)
+			return AIU_EDB;
+		for (int r = 0; r < MULTI_ROWS; r++)
+			bind_tool(st, r * 5, &rows[i + (size_t)r]);
+		if ((rc = exec_stmt(q, st, err, "tool use write")) < 0)
+			return rc;
+		*inserted += sqlite3_changes(q->db);
+	}
+	for (; i < n; i++) {
+		const struct tool_use_row *t = &rows[i];
+		if ((rc = sq_tool_use_add(s, t->key, t->usage_key, t->session_id, t->tool_id, t->ts,
+					  &one, err)) < 0)
+			return rc;
+		*inserted += one;
+	}
 	return AIU_OK;
 }
 
@@ -601,7 +708,7 @@ static int sq_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, in
 	sqlite3_bind_int64(st, 1, file_id);
 	sqlite3_bind_int64(st, 2, line_no);
 	sqlite3_bind_int64(st, 3, byte_off);
-	sqlite3_bind_text(st, 4, msg, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, msg, -1, SQLITE_STATIC);
 	return exec_stmt(q, st, err, "bad line write");
 }
 
@@ -775,7 +882,7 @@ static int sq_dict_find(struct store *s, enum store_dict d, const char *name, in
 	int rc;
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
@@ -842,8 +949,10 @@ static const struct store_ops sqlite_ops = {
 	.usage_empty = sq_usage_empty,
 	.usage_get = sq_usage_get,
 	.usage_put = sq_usage_put,
+	.usage_put_many = sq_usage_put_many,
 	.message_add = sq_message_add,
 	.tool_use_add = sq_tool_use_add,
+	.tool_use_add_many = sq_tool_use_add_many,
 	.rollup_add = sq_rollup_add,
 	.session_rollup_add = sq_session_rollup_add,
 	.tool_rollup_add = sq_tool_rollup_add,
