@@ -275,8 +275,17 @@ int cli_sync(struct cli_ctx *c, bool summary, struct aiu_err *err)
 	o.ndirs = c->ndirs;
 	o.progress = !c->quiet;
 	o.commit_bytes = c->commit_bytes;
-	if ((rc = cc_sync(c->store, &o, &r, err)) < 0)
+	/* `aiusage sync` waits for another sync; a report does not: it shows
+	 * what is stored and says so. */
+	o.lock_wait_ms = summary ? 10 * 60 * 1000 : 0;
+	if ((rc = cc_sync(c->store, &o, &r, err)) < 0) {
+		if (rc == AIU_EBUSY && !summary) {
+			if (!c->quiet)
+				fprintf(stderr, "aiusage: %s; showing the data stored so far\n", err->msg);
+			return AIU_OK;
+		}
 		return rc;
+	}
 	if (summary && !c->quiet) {
 		printf("synced %lld file%s from %lld dir%s in %.2f s: %lld new line%s, %lld request%s"
 		       " (%lld new, %lld updated), %lld prompt%s, %lld tool call%s",

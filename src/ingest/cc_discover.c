@@ -223,7 +223,8 @@ int cc_discover(const char *const *dirs, size_t ndirs, struct cc_file_list *out,
 		cc_file_list_free(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_file);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_file);
 	return AIU_OK;
 }
 

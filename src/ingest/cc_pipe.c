@@ -116,27 +116,28 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Queue: push blocks while full (unless stopping). */
-static void push(struct cc_pipe *p, struct cc_batch *b)
+/* Queue: push blocks while the worker's queue is full (unless stopping). */
+static void push(struct cc_worker *wk, struct cc_batch *b)
 {
+	struct cc_pipe *p = wk->p;
 	pthread_mutex_lock(&p->mu);
-	if (p->queued >= p->max_queued && !p->stop) {
+	if (wk->queued >= p->max_queued && !p->stop) {
 		double t0 = now_s();
-		while (p->queued >= p->max_queued && !p->stop)
+		while (wk->queued >= p->max_queued && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
-		p->wait_push += now_s() - t0;
+		wk->wait_push += now_s() - t0;
 	}
 	if (p->stop) {
 		pthread_mutex_unlock(&p->mu);
 		cc_batch_free(b);
 		return;
 	}
-	if (p->tail)
-		p->tail->next = b;
+	if (wk->tail)
+		wk->tail->next = b;
 	else
-		p->head = b;
-	p->tail = b;
-	p->queued++;
+		wk->head = b;
+	wk->tail = b;
+	wk->queued++;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -202,7 +203,8 @@ static int parse_line(struct cc_batch *b, struct cc_scanner *sc, struct cc_json_
 
 static void *producer(void *arg)
 {
-	struct cc_pipe *p = arg;
+	struct cc_worker *wk = arg;
+	struct cc_pipe *p = wk->p;
 	struct cc_scanner *sc = cc_scanner_new();
 	struct cc_json_state *js = cc_json_state_new();
 
@@ -210,7 +212,7 @@ static void *producer(void *arg)
 		p->fatal = AIU_ENOMEM;
 		goto out;
 	}
-	for (size_t f = 0; f < p->njobs && !stopping(p); f++) {
+	for (size_t f = wk->w; f < p->njobs && !stopping(p); f += p->nworkers) {
 		const struct cc_job *j = &p->jobs[f];
 		struct linereader lr;
 		struct aiu_err err = { 0 };
@@ -228,7 +230,7 @@ static void *producer(void *arg)
 			b->eof = true;
 			b->read_err = err.code ? err.code : AIU_EIO;
 			snprintf(b->errmsg, sizeof(b->errmsg), "%s", err.msg);
-			push(p, b);
+			push(wk, b);
 			continue;
 		}
 		for (;;) {
@@ -267,7 +269,7 @@ static void *producer(void *arg)
 				}
 				nb->end_off = b->end_off;
 				nb->end_line = b->end_line;
-				push(p, b);
+				push(wk, b);
 				b = nb;
 				if (stopping(p))
 					break;
@@ -284,19 +286,20 @@ static void *producer(void *arg)
 			snprintf(b->errmsg, sizeof(b->errmsg), "%s", err.msg);
 		}
 		b->eof = true;
-		push(p, b);
+		push(wk, b);
 	}
 out:
 	cc_scanner_free(sc);
 	cc_json_state_free(js);
 	pthread_mutex_lock(&p->mu);
-	p->done = true;
+	wk->done = true;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, size_t max_line)
+int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, size_t max_line,
+		  size_t nworkers)
 {
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_init(&p->mu, NULL);
@@ -304,52 +307,77 @@ int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, si
 	p->jobs = jobs;
 	p->njobs = njobs;
 	p->max_line = max_line;
-	p->max_queued = QUEUE_MAX;
-	if (pthread_create(&p->thread, NULL, producer, p) != 0)
-		return AIU_ENOMEM;
-	p->started = true;
+	if (nworkers < 1)
+		nworkers = 1;
+	if (nworkers > CC_PIPE_MAX_WORKERS)
+		nworkers = CC_PIPE_MAX_WORKERS;
+	if (nworkers > njobs && njobs)
+		nworkers = njobs;
+	p->nworkers = nworkers;
+	p->max_queued = QUEUE_MAX / (int)nworkers;
+	for (size_t w = 0; w < nworkers; w++) {
+		p->workers[w].p = p;
+		p->workers[w].w = w;
+		if (pthread_create(&p->workers[w].thread, NULL, producer, &p->workers[w]) != 0) {
+			pthread_mutex_lock(&p->mu);
+			p->stop = true;
+			pthread_mutex_unlock(&p->mu);
+			return AIU_ENOMEM;
+		}
+		p->workers[w].started = true;
+	}
 	return AIU_OK;
 }
 
 struct cc_batch *cc_pipe_pop(struct cc_pipe *p)
 {
 	struct cc_batch *b = NULL;
+	struct cc_worker *wk;
+
 	pthread_mutex_lock(&p->mu);
-	if (!p->head && !p->done) {
+	if (p->cur >= p->njobs)
+		goto out;
+	wk = &p->workers[p->cur % p->nworkers];
+	if (!wk->head && !wk->done) {
 		double t0 = now_s();
-		while (!p->head && !p->done)
+		while (!wk->head && !wk->done)
 			pthread_cond_wait(&p->cv, &p->mu);
 		p->wait_pop += now_s() - t0;
 	}
-	if (p->head) {
-		b = p->head;
-		p->head = b->next;
-		if (!p->head)
-			p->tail = NULL;
-		p->queued--;
+	if (wk->head) {
+		b = wk->head;
+		wk->head = b->next;
+		if (!wk->head)
+			wk->tail = NULL;
+		wk->queued--;
 		b->next = NULL;
+		if (b->eof)
+			p->cur++;
 		pthread_cond_broadcast(&p->cv);
 	}
+out:
 	pthread_mutex_unlock(&p->mu);
 	return b;
 }
 
 void cc_pipe_finish(struct cc_pipe *p)
 {
-	if (p->started) {
-		pthread_mutex_lock(&p->mu);
-		p->stop = true;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(p->thread, NULL);
-		p->started = false;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (size_t w = 0; w < p->nworkers; w++) {
+		struct cc_worker *wk = &p->workers[w];
+		if (wk->started)
+			pthread_join(wk->thread, NULL);
+		wk->started = false;
+		while (wk->head) {
+			struct cc_batch *n = wk->head->next;
+			cc_batch_free(wk->head);
+			wk->head = n;
+		}
+		wk->tail = NULL;
 	}
-	while (p->head) {
-		struct cc_batch *n = p->head->next;
-		cc_batch_free(p->head);
-		p->head = n;
-	}
-	p->tail = NULL;
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 }

@@ -52,28 +52,44 @@ struct cc_job {
 	int64_t offset, line_no;
 };
 
-struct cc_pipe {
+#define CC_PIPE_MAX_WORKERS 4
+
+struct cc_pipe;
+
+/* One reader/parser thread: it takes jobs w, w+n, w+2n... in order, so its
+ * queue holds batches in file order. */
+struct cc_worker {
+	struct cc_pipe *p;
+	size_t w;
 	pthread_t thread;
-	bool started;
+	bool started, done;
+	struct cc_batch *head, *tail;
+	int queued;
+	double wait_push;         /* seconds blocked on a full queue (diagnostics) */
+};
+
+struct cc_pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct cc_batch *head, *tail;
-	int queued, max_queued;
-	bool done;                /* producer finished (all jobs or stopped) */
-	bool stop;                /* consumer asks the producer to quit */
+	struct cc_worker workers[CC_PIPE_MAX_WORKERS];
+	size_t nworkers;
+	size_t cur;               /* job whose batches the consumer takes next */
+	int max_queued;           /* per worker */
+	bool stop;                /* consumer asks the producers to quit */
 	int fatal;                /* producer-wide failure (out of memory) */
 	const struct cc_job *jobs;
 	size_t njobs;
 	size_t max_line;
-	double wait_push, wait_pop; /* seconds each side spent blocked (diagnostics) */
+	double wait_pop;          /* seconds the consumer waited (diagnostics) */
 };
 
-/* Starts the producer over jobs (borrowed until cc_pipe_finish). */
-int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, size_t max_line);
-/* Next batch in file order, or NULL when the producer is done. The caller
- * frees it. */
+/* Starts nworkers producers over jobs (borrowed until cc_pipe_finish). */
+int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, size_t max_line,
+		  size_t nworkers);
+/* Next batch in file order, or NULL when all jobs are done (or a producer
+ * failed: see p->fatal). The caller frees it. */
 struct cc_batch *cc_pipe_pop(struct cc_pipe *p);
-/* Stops the producer (if running), joins it, frees queued batches. */
+/* Stops the producers (if running), joins them, frees queued batches. */
 void cc_pipe_finish(struct cc_pipe *p);
 
 #endif

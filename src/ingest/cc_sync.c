@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define HEAD_BYTES 1024
-#define COMMIT_BYTES_DEFAULT ((int64_t)256 << 20)
+#define COMMIT_BYTES_DEFAULT ((int64_t)1 << 30)
 
 /* What the planner decided for one changed file. */
 struct plan {
@@ -175,8 +175,9 @@ static int plan_file(struct sync_ctx *c, const struct cc_file *cf, struct plan *
 	return 1;
 }
 
-/* First batch of a file: record what we saw before reading (growth during
- * the read is picked up next time) and reset a restarted file. */
+/* First batch of a file: record its identity and reset a restarted file.
+ * Size and mtime are recorded only once the file has been read to its end
+ * (see file_done): a file committed half-way must be planned again. */
 static int file_begin(struct sync_ctx *c, struct plan *pl, struct aiu_err *err)
 {
 	int rc;
@@ -190,8 +191,8 @@ static int file_begin(struct sync_ctx *c, struct plan *pl, struct aiu_err *err)
 		pl->fs.agent_type = strdup(pl->cf->agent_type);
 	pl->fs.dev = pl->dev;
 	pl->fs.ino = pl->ino;
-	pl->fs.size = pl->size;
-	pl->fs.mtime_ns = pl->mtime_ns;
+	if (pl->restart)
+		pl->fs.size = pl->fs.mtime_ns = 0;
 	pl->fs.head_hash = pl->head_hash;
 	pl->fs.head_len = pl->head_len;
 	pl->begun = true;
@@ -252,7 +253,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	struct cc_pipe pipe;
 	struct cc_sync_opts opts = *o;
 	size_t nplans = 0;
-	bool pipe_on = false, empty = false;
+	bool pipe_on = false, empty = false, locked = false;
 	double t0 = mono_now();
 	int rc;
 
@@ -267,6 +268,12 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	c.o = &opts;
 	c.res = res;
 	cc_apply_init(&c.ap, s);
+	/* One sync at a time per store: planning must see the state that the
+	 * writes will change, and the first-sync shortcut needs an empty store
+	 * that nobody else fills meanwhile. */
+	if ((rc = s->ops->sync_lock(s, o->lock_wait_ms, err)) < 0)
+		goto out;
+	locked = true;
 	if ((rc = cc_discover(o->dirs, o->ndirs, &fl, err)) < 0)
 		goto out;
 	res->roots = (int64_t)fl.nroots;
@@ -300,7 +307,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	c.tty = o->progress && isatty(2);
 
 	/* 2 + 3. read/parse on the producer thread, apply here */
-	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line)) < 0) {
+	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line, opts.readers ? opts.readers : 2)) < 0) {
 		aiu_errf(err, rc, "cannot start the reader thread");
 		goto out;
 	}
@@ -318,6 +325,12 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 		}
 		if (b->read_err) /* keep what was read; the rest waits for next time */
 			fprintf(stderr, "aiusage: %s\n", b->errmsg);
+		if (b->eof && !b->read_err) {
+			/* read to the end: what we saw *before* reading is now
+			 * consumed (growth during the read is picked up next time) */
+			pl->fs.size = pl->size;
+			pl->fs.mtime_ns = pl->mtime_ns;
+		}
 		if ((b->eof || c.since_commit >= opts.commit_bytes) &&
 		    (rc = s->ops->file_put(s, &pl->fs, err)) < 0) {
 			cc_batch_free(b);
@@ -335,13 +348,15 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	rc = commit(&c, err);
 	progress(&c, true);
 	if (getenv("AIUSAGE_DEBUG"))
-		fprintf(stderr, "aiusage: pipe: reader blocked %.3f s, writer idle %.3f s\n",
-			pipe.wait_push, pipe.wait_pop);
+		fprintf(stderr, "aiusage: pipe: %zu readers blocked %.3f s, writer idle %.3f s\n",
+			pipe.nworkers, pipe.workers[0].wait_push + pipe.workers[1].wait_push, pipe.wait_pop);
 out:
 	if (pipe_on)
 		cc_pipe_finish(&pipe);
 	if (rc < 0)
 		rollback(&c);
+	if (locked)
+		s->ops->sync_unlock(s);
 	res->st = c.ap.st;
 	res->seconds = mono_now() - t0;
 	for (size_t i = 0; i < nplans; i++)

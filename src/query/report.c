@@ -233,7 +233,9 @@ int report_build(struct store *s, const struct pricing *p, enum report_kind kind
 		qctx_sort_models(row->models, row->nmodels);
 		qctx_agg_add(&out->total, &row->a);
 	}
-	if (kind == REPORT_SESSION)
+	if (out->n < 2)
+		; /* nothing to order (and qsort must not see NULL) */
+	else if (kind == REPORT_SESSION)
 		qsort(out->rows, out->n, sizeof(*out->rows), cmp_last);
 	else if (kind == REPORT_PROJECTS || kind == REPORT_MODELS)
 		qsort(out->rows, out->n, sizeof(*out->rows), cmp_cost_desc);

@@ -72,7 +72,8 @@ int report_tools(struct store *s, const struct report_opts *o, struct tool_repor
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_count);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_count);
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].pct = out->total ? 100.0 * (double)out->v[i].count / (double)out->total : 0;
 out:

@@ -99,6 +99,11 @@ struct store;
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
+	/* Serialises writers across processes for a whole sync (so a report's
+	 * sync and a server's sync never interleave). wait_ms < 0 waits forever,
+	 * 0 tries once; AIU_EBUSY when another holder keeps it. */
+	int (*sync_lock)(struct store *s, int wait_ms, struct aiu_err *err);
+	void (*sync_unlock)(struct store *s);
 	int (*begin)(struct store *s, struct aiu_err *err);
 	int (*commit)(struct store *s, struct aiu_err *err);
 	int (*rollback)(struct store *s);

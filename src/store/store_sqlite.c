@@ -11,7 +11,11 @@
 #include "core/kmap.h"
 #include "core/strutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +139,7 @@ struct dict_cache {
 struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
+	int lock_fd;          /* flock()ed <db>.lock while a sync runs, else -1 */
 	sqlite3_stmt *st[S__N];
 	struct dict_cache dict[DICT__N];
 };
@@ -209,6 +214,48 @@ static int simple(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
 {
 	sqlite3_stmt *st = stmt(q, id, err);
 	return st ? exec_stmt(q, st, err, stmt_sql[id]) : AIU_EDB;
+}
+
+/* A separate lock file, flock()ed: released by the kernel if we die. */
+static int sq_sync_lock(struct store *s, int wait_ms, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	char path[4200];
+	int waited = 0;
+
+	if (q->lock_fd >= 0)
+		return AIU_OK;
+	if (strcmp(q->base.uri, ":memory:") == 0)
+		return AIU_OK;
+	snprintf(path, sizeof(path), "%s.lock", q->base.uri);
+	if ((q->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return aiu_errf(err, AIU_EIO, "cannot open lock file %s: %s", path, strerror(errno));
+	while (flock(q->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			int e = errno;
+			close(q->lock_fd);
+			q->lock_fd = -1;
+			return aiu_errf(err, AIU_EIO, "cannot lock %s: %s", path, strerror(e));
+		}
+		if (wait_ms >= 0 && waited >= wait_ms) {
+			close(q->lock_fd);
+			q->lock_fd = -1;
+			return aiu_errf(err, AIU_EBUSY, "another aiusage sync is using %s", q->base.uri);
+		}
+		usleep(50 * 1000);
+		waited += 50;
+	}
+	return AIU_OK;
+}
+
+static void sq_sync_unlock(struct store *s)
+{
+	struct sqlite_store *q = SQ(s);
+	if (q->lock_fd >= 0) {
+		flock(q->lock_fd, LOCK_UN);
+		close(q->lock_fd);
+		q->lock_fd = -1;
+	}
 }
 
 static int sq_begin(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_BEGIN, err); }
@@ -919,6 +966,7 @@ static void sq_close(struct store *s)
 	struct sqlite_store *q = SQ(s);
 	if (!q)
 		return;
+	sq_sync_unlock(s);
 	for (int i = 0; i < S__N; i++)
 		sqlite3_finalize(q->st[i]);
 	for (int d = 0; d < DICT__N; d++) {
@@ -935,6 +983,8 @@ static void sq_close(struct store *s)
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
+	.sync_lock = sq_sync_lock,
+	.sync_unlock = sq_sync_unlock,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
@@ -967,37 +1017,55 @@ static const struct store_ops sqlite_ops = {
 	.dict_scan = sq_dict_scan,
 };
 
+/* Runs pending steps in one IMMEDIATE transaction, reading the version
+ * inside it, so two processes opening a new store at once cannot both
+ * migrate. */
 static int migrate(struct sqlite_store *q, struct aiu_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int version = 0, rc = AIU_OK;
+	int version = 0, rc = AIU_OK, last = sqlite_migrations[sqlite_migrations_n - 1].version;
 	char *emsg = NULL;
 
-	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return db_err(q, err, "read schema version");
+	if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, &emsg) != SQLITE_OK) {
+		rc = aiu_errf(err, AIU_EDB, "%s: cannot lock for migration: %s", q->base.uri,
+			      emsg ? emsg : sqlite3_errmsg(q->db));
+		sqlite3_free(emsg);
+		return rc;
+	}
+	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		rc = db_err(q, err, "read schema version");
+		goto out;
+	}
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version > sqlite_migrations[sqlite_migrations_n - 1].version)
-		return aiu_errf(err, AIU_EDB, "%s: schema version %d is newer than this aiusage (%d); upgrade aiusage",
-				q->base.uri, version, sqlite_migrations[sqlite_migrations_n - 1].version);
+	if (version > last) {
+		rc = aiu_errf(err, AIU_EDB, "%s: schema version %d is newer than this aiusage (%d); upgrade aiusage",
+			      q->base.uri, version, last);
+		goto out;
+	}
 	for (int i = 0; i < sqlite_migrations_n; i++) {
 		const struct migration *m = &sqlite_migrations[i];
 		char pragma[64];
 		if (m->version <= version)
 			continue;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", m->version);
-		if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, &emsg) != SQLITE_OK ||
-		    sqlite3_exec(q->db, m->sql, NULL, NULL, &emsg) != SQLITE_OK ||
-		    sqlite3_exec(q->db, pragma, NULL, NULL, &emsg) != SQLITE_OK ||
-		    sqlite3_exec(q->db, "COMMIT", NULL, NULL, &emsg) != SQLITE_OK) {
+		if (sqlite3_exec(q->db, m->sql, NULL, NULL, &emsg) != SQLITE_OK ||
+		    sqlite3_exec(q->db, pragma, NULL, NULL, &emsg) != SQLITE_OK) {
 			rc = aiu_errf(err, AIU_EDB, "%s: migration %d (%s): %s", q->base.uri,
 				      m->version, m->name, emsg ? emsg : sqlite3_errmsg(q->db));
-			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 			sqlite3_free(emsg);
-			return rc;
+			goto out;
 		}
 	}
+	if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, &emsg) != SQLITE_OK) {
+		rc = aiu_errf(err, AIU_EDB, "%s: migration commit: %s", q->base.uri,
+			      emsg ? emsg : sqlite3_errmsg(q->db));
+		sqlite3_free(emsg);
+	}
+out:
+	if (rc < 0)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -1011,6 +1079,7 @@ int store_sqlite_open(const char *path, struct store **out, struct aiu_err *err)
 	if (!q)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory");
 	q->base.ops = &sqlite_ops;
+	q->lock_fd = -1;
 	if (!(q->base.uri = strdup(path))) {
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
