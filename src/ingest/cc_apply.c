@@ -626,38 +626,79 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 	return AIU_OK;
 }
 
+static int cmp_rollup(const void *x, const void *y)
+{
+	const struct rollup_key *a = &(*(const struct rollup_row *const *)x)->k;
+	const struct rollup_key *b = &(*(const struct rollup_row *const *)y)->k;
+	if (a->bucket != b->bucket)
+		return a->bucket < b->bucket ? -1 : 1;
+	if (a->project_id != b->project_id)
+		return a->project_id < b->project_id ? -1 : 1;
+	if (a->model_id != b->model_id)
+		return a->model_id < b->model_id ? -1 : 1;
+	return (a->variant > b->variant) - (a->variant < b->variant);
+}
+
+static int cmp_trollup(const void *x, const void *y)
+{
+	const struct tool_rollup_row *a = x, *b = y;
+	if (a->bucket != b->bucket)
+		return a->bucket < b->bucket ? -1 : 1;
+	if (a->project_id != b->project_id)
+		return a->project_id < b->project_id ? -1 : 1;
+	return (a->tool_id > b->tool_id) - (a->tool_id < b->tool_id);
+}
+
 int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
 	if ((rc = flush_usage(a, err)) < 0 || (rc = flush_pending(a, err)) < 0)
 		return rc;
-	for (size_t i = 0; i < a->rollups.cap; i++) {
-		struct rollup_row *r;
-		if (!kmap_key(&a->rollups, i))
-			continue;
-		r = kmap_val(&a->rollups, i);
-		if (!r->n && !r->t.input && !r->t.output && !r->t.cw5m && !r->t.cw1h &&
-		    !r->t.cache_read && r->min_ts == INT64_MAX)
-			continue;
-		if ((rc = a->s->ops->rollup_add(a->s, r, err)) < 0)
+	{
+		/* rollup deltas in key order, several rows per statement */
+		size_t n = 0, k = 0;
+		const struct rollup_row **rr = malloc((a->rollups.n + 1) * sizeof(*rr));
+		struct tool_rollup_row *tr = malloc((a->trollups.n + 1) * sizeof(*tr));
+		if (!rr || !tr) {
+			free(rr);
+			free(tr);
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (rollup flush)");
+		}
+		for (size_t i = 0; i < a->rollups.cap; i++) {
+			const struct rollup_row *r;
+			if (!kmap_key(&a->rollups, i))
+				continue;
+			r = kmap_val(&a->rollups, i);
+			if (r->n || r->t.input || r->t.output || r->t.cw5m || r->t.cw1h ||
+			    r->t.cache_read || r->min_ts != INT64_MAX)
+				rr[n++] = r;
+		}
+		for (size_t i = 0; i < a->trollups.cap; i++) {
+			const struct troll_key *tk = kmap_key(&a->trollups, i);
+			if (!tk)
+				continue;
+			tr[k].bucket = tk->bucket;
+			tr[k].project_id = tk->project_id;
+			tr[k].tool_id = tk->tool_id;
+			tr[k].n = *(int64_t *)kmap_val(&a->trollups, i);
+			k++;
+		}
+		if (n > 1)
+			qsort(rr, n, sizeof(*rr), cmp_rollup);
+		if (k > 1)
+			qsort(tr, k, sizeof(*tr), cmp_trollup);
+		rc = a->s->ops->rollup_add_many(a->s, rr, n, err);
+		if (rc == AIU_OK)
+			rc = a->s->ops->tool_rollup_add_many(a->s, tr, k, err);
+		free(rr);
+		free(tr);
+		if (rc < 0)
 			return rc;
 	}
 	for (size_t i = 0; i < a->srollups.cap; i++) {
 		if (!kmap_key(&a->srollups, i))
 			continue;
 		if ((rc = a->s->ops->session_rollup_add(a->s, kmap_val(&a->srollups, i), err)) < 0)
-			return rc;
-	}
-	for (size_t i = 0; i < a->trollups.cap; i++) {
-		const struct troll_key *k = kmap_key(&a->trollups, i);
-		struct tool_rollup_row tr;
-		if (!k)
-			continue;
-		tr.bucket = k->bucket;
-		tr.project_id = k->project_id;
-		tr.tool_id = k->tool_id;
-		tr.n = *(int64_t *)kmap_val(&a->trollups, i);
-		if ((rc = a->s->ops->tool_rollup_add(a->s, &tr, err)) < 0)
 			return rc;
 	}
 	for (size_t i = 0; i < a->sessions.cap; i++) {

@@ -13,7 +13,7 @@
 #define CHUNK (256u << 10)
 #define BATCH_BYTES (1 << 20)      /* input bytes per batch */
 #define BATCH_ITEMS 8192
-#define QUEUE_MAX 32
+#define QUEUE_MAX 16
 
 struct cc_arena_chunk {
 	struct cc_arena_chunk *next;

@@ -44,6 +44,7 @@ struct sync_ctx {
 	bool tty;
 	int64_t total_bytes, done_bytes;
 	struct timespec last_draw;
+	double t_apply, t_commit;  /* diagnostics (AIUSAGE_DEBUG) */
 };
 
 static double mono_now(void)
@@ -96,11 +97,13 @@ static int begin(struct sync_ctx *c, struct aiu_err *err)
 static int commit(struct sync_ctx *c, struct aiu_err *err)
 {
 	int rc;
+	double t0 = mono_now();
 	if (!c->in_txn)
 		return AIU_OK;
 	if ((rc = cc_apply_flush(&c->ap, err)) < 0 || (rc = store_commit(c->s, err)) < 0)
 		return rc;
 	c->in_txn = false;
+	c->t_commit += mono_now() - t0;
 	return AIU_OK;
 }
 
@@ -307,7 +310,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	c.tty = o->progress && isatty(2);
 
 	/* 2 + 3. read/parse on the producer thread, apply here */
-	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line, opts.readers ? opts.readers : 2)) < 0) {
+	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line, opts.readers ? opts.readers : 1)) < 0) {
 		aiu_errf(err, rc, "cannot start the reader thread");
 		goto out;
 	}
@@ -315,14 +318,17 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	for (;;) {
 		struct cc_batch *b = cc_pipe_pop(&pipe);
 		struct plan *pl;
+		double t_a;
 		if (!b)
 			break;
 		pl = &plans[b->file];
+		t_a = mono_now();
 		if ((rc = begin(&c, err)) < 0 || (!pl->begun && (rc = file_begin(&c, pl, err)) < 0) ||
 		    (rc = apply_batch(&c, pl, b, err)) < 0) {
 			cc_batch_free(b);
 			goto out;
 		}
+		c.t_apply += mono_now() - t_a;
 		if (b->read_err) /* keep what was read; the rest waits for next time */
 			fprintf(stderr, "aiusage: %s\n", b->errmsg);
 		if (b->eof && !b->read_err) {
@@ -348,8 +354,10 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	rc = commit(&c, err);
 	progress(&c, true);
 	if (getenv("AIUSAGE_DEBUG"))
-		fprintf(stderr, "aiusage: pipe: %zu readers blocked %.3f s, writer idle %.3f s\n",
-			pipe.nworkers, pipe.workers[0].wait_push + pipe.workers[1].wait_push, pipe.wait_pop);
+		fprintf(stderr, "aiusage: pipe: %zu readers blocked %.3f s, writer idle %.3f s,"
+			" applying %.3f s, committing %.3f s\n", pipe.nworkers,
+			pipe.workers[0].wait_push + pipe.workers[1].wait_push, pipe.wait_pop,
+			c.t_apply, c.t_commit);
 out:
 	if (pipe_on)
 		cc_pipe_finish(&pipe);

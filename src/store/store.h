@@ -150,6 +150,11 @@ struct store_ops {
 				  struct aiu_err *err);
 	int (*tool_rollup_add)(struct store *s, const struct tool_rollup_row *d,
 			       struct aiu_err *err);
+	/* Bulk forms of the two above (several rows per statement). */
+	int (*rollup_add_many)(struct store *s, const struct rollup_row *const *d, size_t n,
+			       struct aiu_err *err);
+	int (*tool_rollup_add_many)(struct store *s, const struct tool_rollup_row *d, size_t n,
+				    struct aiu_err *err);
 
 	int (*bad_line_add)(struct store *s, int64_t file_id, int64_t line_no,
 			    int64_t byte_off, const char *msg, struct aiu_err *err);

@@ -28,7 +28,7 @@ enum stmt_id {
 	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
 	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT, S_USAGE_PUT_N,
 	S_MSG_ADD, S_TOOL_ADD, S_TOOL_ADD_N,
-	S_ROLLUP_ADD, S_SROLLUP_ADD, S_TROLLUP_ADD,
+	S_ROLLUP_ADD, S_ROLLUP_ADD_N, S_SROLLUP_ADD, S_TROLLUP_ADD, S_TROLLUP_ADD_N,
 	S_BAD_ADD, S_BAD_CLEAR,
 	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
 	S__N
@@ -128,6 +128,8 @@ static const struct {
 } multi[] = {
 	{ S_USAGE_PUT, S_USAGE_PUT_N, 18 },
 	{ S_TOOL_ADD, S_TOOL_ADD_N, 5 },
+	{ S_ROLLUP_ADD, S_ROLLUP_ADD_N, 13 },
+	{ S_TROLLUP_ADD, S_TROLLUP_ADD_N, 4 },
 };
 
 struct dict_cache {
@@ -699,21 +701,47 @@ static void bind_tokens(sqlite3_stmt *st, int c, const struct tokens *t)
 	sqlite3_bind_int64(st, c + 5, t->web_search);
 }
 
+static void bind_rollup(sqlite3_stmt *st, int base, const struct rollup_row *d)
+{
+	sqlite3_bind_int64(st, base + 1, d->k.bucket);
+	sqlite3_bind_int64(st, base + 2, d->k.project_id);
+	sqlite3_bind_int64(st, base + 3, d->k.model_id);
+	sqlite3_bind_int(st, base + 4, (int)d->k.variant);
+	sqlite3_bind_int64(st, base + 5, d->n);
+	bind_tokens(st, base + 6, &d->t);
+	sqlite3_bind_int64(st, base + 12, d->min_ts);
+	sqlite3_bind_int64(st, base + 13, d->max_ts);
+}
+
 static int sq_rollup_add(struct store *s, const struct rollup_row *d, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st = stmt(q, S_ROLLUP_ADD, err);
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, d->k.bucket);
-	sqlite3_bind_int64(st, 2, d->k.project_id);
-	sqlite3_bind_int64(st, 3, d->k.model_id);
-	sqlite3_bind_int(st, 4, (int)d->k.variant);
-	sqlite3_bind_int64(st, 5, d->n);
-	bind_tokens(st, 6, &d->t);
-	sqlite3_bind_int64(st, 12, d->min_ts);
-	sqlite3_bind_int64(st, 13, d->max_ts);
+	bind_rollup(st, 0, d);
 	return exec_stmt(q, st, err, "rollup write");
+}
+
+static int sq_rollup_add_many(struct store *s, const struct rollup_row *const *d, size_t n,
+			      struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	size_t i = 0;
+	int rc;
+	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
+		sqlite3_stmt *st = stmt(q, S_ROLLUP_ADD_N, err);
+		if (!st)
+			return AIU_EDB;
+		for (int r = 0; r < MULTI_ROWS; r++)
+			bind_rollup(st, r * 13, d[i + (size_t)r]);
+		if ((rc = exec_stmt(q, st, err, "rollup write")) < 0)
+			return rc;
+	}
+	for (; i < n; i++)
+		if ((rc = sq_rollup_add(s, d[i], err)) < 0)
+			return rc;
+	return AIU_OK;
 }
 
 static int sq_session_rollup_add(struct store *s, const struct session_rollup_row *d,
@@ -731,6 +759,14 @@ static int sq_session_rollup_add(struct store *s, const struct session_rollup_ro
 	return exec_stmt(q, st, err, "session rollup write");
 }
 
+static void bind_trollup(sqlite3_stmt *st, int base, const struct tool_rollup_row *d)
+{
+	sqlite3_bind_int64(st, base + 1, d->bucket);
+	sqlite3_bind_int64(st, base + 2, d->project_id);
+	sqlite3_bind_int64(st, base + 3, d->tool_id);
+	sqlite3_bind_int64(st, base + 4, d->n);
+}
+
 static int sq_tool_rollup_add(struct store *s, const struct tool_rollup_row *d,
 			      struct aiu_err *err)
 {
@@ -738,11 +774,29 @@ static int sq_tool_rollup_add(struct store *s, const struct tool_rollup_row *d,
 	sqlite3_stmt *st = stmt(q, S_TROLLUP_ADD, err);
 	if (!st)
 		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, d->bucket);
-	sqlite3_bind_int64(st, 2, d->project_id);
-	sqlite3_bind_int64(st, 3, d->tool_id);
-	sqlite3_bind_int64(st, 4, d->n);
+	bind_trollup(st, 0, d);
 	return exec_stmt(q, st, err, "tool rollup write");
+}
+
+static int sq_tool_rollup_add_many(struct store *s, const struct tool_rollup_row *d, size_t n,
+				   struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	size_t i = 0;
+	int rc;
+	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
+		sqlite3_stmt *st = stmt(q, S_TROLLUP_ADD_N, err);
+		if (!st)
+			return AIU_EDB;
+		for (int r = 0; r < MULTI_ROWS; r++)
+			bind_trollup(st, r * 4, &d[i + (size_t)r]);
+		if ((rc = exec_stmt(q, st, err, "tool rollup write")) < 0)
+			return rc;
+	}
+	for (; i < n; i++)
+		if ((rc = sq_tool_rollup_add(s, &d[i], err)) < 0)
+			return rc;
+	return AIU_OK;
 }
 
 static int sq_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, int64_t byte_off,
@@ -1006,6 +1060,8 @@ static const struct store_ops sqlite_ops = {
 	.rollup_add = sq_rollup_add,
 	.session_rollup_add = sq_session_rollup_add,
 	.tool_rollup_add = sq_tool_rollup_add,
+	.rollup_add_many = sq_rollup_add_many,
+	.tool_rollup_add_many = sq_tool_rollup_add_many,
 	.bad_line_add = sq_bad_line_add,
 	.bad_lines_clear = sq_bad_lines_clear,
 	.rollup_scan = sq_rollup_scan,
@@ -1078,6 +1134,10 @@ int store_sqlite_open(const char *path, struct store **out, struct aiu_err *err)
 	*out = NULL;
 	if (!q)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory");
+	/* Before SQLite initialises: no global allocation statistics (a mutex
+	 * and bookkeeping on every malloc we do not need). Harmless if it is
+	 * already initialised. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	q->base.ops = &sqlite_ops;
 	q->lock_fd = -1;
 	if (!(q->base.uri = strdup(path))) {
