@@ -256,7 +256,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	struct cc_pipe pipe;
 	struct cc_sync_opts opts = *o;
 	size_t nplans = 0;
-	bool pipe_on = false, empty = false, locked = false;
+	bool pipe_on = false, empty = false, locked = false, bulk = false;
 	double t0 = mono_now();
 	int rc;
 
@@ -284,6 +284,10 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
 		goto out;
 	cc_apply_set_fresh(&c.ap, empty);
+	if (empty) {
+		s->ops->bulk_mode(s, true);
+		bulk = true;
+	}
 
 	/* 1. plan */
 	plans = calloc(fl.n ? fl.n : 1, sizeof(*plans));
@@ -363,6 +367,8 @@ out:
 		cc_pipe_finish(&pipe);
 	if (rc < 0)
 		rollback(&c);
+	if (bulk)
+		s->ops->bulk_mode(s, false);
 	if (locked)
 		s->ops->sync_unlock(s);
 	res->st = c.ap.st;

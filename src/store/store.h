@@ -104,6 +104,10 @@ struct store_ops {
 	 * 0 tries once; AIU_EBUSY when another holder keeps it. */
 	int (*sync_lock)(struct store *s, int wait_ms, struct aiu_err *err);
 	void (*sync_unlock)(struct store *s);
+	/* A first sync into an empty store may trade concurrent readers for
+	 * speed (SQLite: a rollback journal, which journals almost nothing when
+	 * every page is new). Best effort: on=false restores normal mode. */
+	void (*bulk_mode)(struct store *s, bool on);
 	int (*begin)(struct store *s, struct aiu_err *err);
 	int (*commit)(struct store *s, struct aiu_err *err);
 	int (*rollback)(struct store *s);

@@ -260,6 +260,20 @@ static void sq_sync_unlock(struct store *s)
 	}
 }
 
+/* Rollback-journal mode for a first sync: new pages need no journal, so the
+ * data is written once instead of to the WAL and again at checkpoint. A
+ * kill leaves a hot journal that SQLite rolls back on the next open. If
+ * another connection holds the database open the switch fails and the
+ * sync simply stays in WAL mode. */
+static void sq_bulk_mode(struct store *s, bool on)
+{
+	struct sqlite_store *q = SQ(s);
+	if (strcmp(q->base.uri, ":memory:") == 0)
+		return;
+	sqlite3_exec(q->db, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL",
+		     NULL, NULL, NULL);
+}
+
 static int sq_begin(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_BEGIN, err); }
 static int sq_commit(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_COMMIT, err); }
 static int sq_rollback(struct store *s) { return simple(SQ(s), S_ROLLBACK, NULL); }
@@ -1039,6 +1053,7 @@ static const struct store_ops sqlite_ops = {
 	.close = sq_close,
 	.sync_lock = sq_sync_lock,
 	.sync_unlock = sq_sync_unlock,
+	.bulk_mode = sq_bulk_mode,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
@@ -1153,9 +1168,13 @@ int store_sqlite_open(const char *path, struct store **out, struct aiu_err *err)
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 10000);
-	if (sqlite3_exec(q->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			 " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
-			 " PRAGMA foreign_keys=OFF;", NULL, NULL, &emsg) != SQLITE_OK) {
+	/* WAL lets readers (reports, the dashboard) run while a sync writes.
+	 * If another process is bulk-loading (see sq_bulk_mode) the switch
+	 * waits its turn: it is retried at the next open. */
+	sqlite3_exec(q->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+	if (sqlite3_exec(q->db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+			 " PRAGMA cache_size=-16384; PRAGMA foreign_keys=OFF;",
+			 NULL, NULL, &emsg) != SQLITE_OK) {
 		rc = aiu_errf(err, AIU_EDB, "%s: %s", path, emsg ? emsg : "pragma failed");
 		sqlite3_free(emsg);
 		goto out;
