@@ -36,7 +36,7 @@ struct cc_pend_msg {
 };
 
 struct cc_pend_tool {
-	int64_t key, session_id, tool_id, ts, project_id;
+	int64_t key, usage_key, session_id, tool_id, ts, project_id;
 };
 
 #define SEEN_USAGE_MAX 400000
@@ -227,6 +227,20 @@ static int rollup_delta(struct cc_apply *a, const struct usage_row *u, int sign,
 	return AIU_OK;
 }
 
+/* The usage key's hash of (message.id, requestId) before collision probing,
+ * and (if ids) a second, independent hash that tells colliding ids apart. */
+static uint64_t usage_hash(const char *mid, const char *rid, uint32_t *ids)
+{
+	char kb[260];
+	size_t ml = strlen(mid), rl = strlen(rid);
+	memcpy(kb, mid, ml);
+	kb[ml] = '\0';
+	memcpy(kb + ml + 1, rid, rl);
+	if (ids)
+		*ids = (uint32_t)XXH3_64bits_withSeed(kb, ml + 1 + rl, 0x61697573616765ULL);
+	return hash64(kb, ml + 1 + rl);
+}
+
 /* Resolves the usage key for (msg_id, req_id): the 64-bit hash, probing
  * forward past the (astronomically rare) key held by other ids. Fills *old
  * (from the store) only when a record exists and *found is set. */
@@ -234,16 +248,9 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 		      struct usage_row *old, bool *found, struct cc_seen **seen, uint32_t *ids,
 		      struct aiu_err *err)
 {
-	char kb[260];
-	size_t ml = strlen(mid), rl = strlen(rid);
-	uint64_t h;
+	uint64_t h = usage_hash(mid, rid, ids);
 	int rc;
 
-	memcpy(kb, mid, ml);
-	kb[ml] = '\0';
-	memcpy(kb + ml + 1, rid, rl);
-	h = hash64(kb, ml + 1 + rl);
-	*ids = (uint32_t)XXH3_64bits_withSeed(kb, ml + 1 + rl, 0x61697573616765ULL);
 	for (int probe = 0; probe < 64; probe++, h++) {
 		*key = (int64_t)(h & INT64_MAX);
 		*seen = kmap_get(&a->seen_usage, key);
@@ -368,6 +375,7 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	u.t.output = r->output;
 	u.t.cache_read = r->cache_read;
 	u.t.web_search = r->web_search;
+	slice_copy(u.service_tier, sizeof(u.service_tier), r->service_tier);
 	if (r->has_cw_split && r->cw_5m + r->cw_1h == cw) {
 		u.t.cw5m = r->cw_5m;
 		u.t.cw1h = r->cw_1h;
@@ -419,6 +427,15 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
 		       struct aiu_err *err)
 {
+	char mid[128], rid[128];
+	int64_t msg_key;
+
+	if (!r->n_tools)
+		return AIU_OK;
+	/* links each tool call to its message's usage row (tool names per message) */
+	slice_copy(mid, sizeof(mid), r->msg_id);
+	slice_copy(rid, sizeof(rid), r->request_id);
+	msg_key = (int64_t)(usage_hash(mid, rid, NULL) & INT64_MAX);
 	for (uint32_t i = 0; i < r->n_tools; i++) {
 		const struct cc_tool *t = &r->tools[i];
 		int64_t tool_id, key;
@@ -438,6 +455,7 @@ static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_
 		if (!pt)
 			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool uses)");
 		pt->key = key;
+		pt->usage_key = msg_key;
 		pt->session_id = cs->row.id;
 		pt->tool_id = tool_id;
 		pt->ts = r->ts_ms;
@@ -590,7 +608,7 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool uses)");
 		for (size_t i = 0; i < a->nptool; i++) {
 			rows[i].key = a->ptool[i].key;
-			rows[i].usage_key = 0;
+			rows[i].usage_key = a->ptool[i].usage_key;
 			rows[i].session_id = a->ptool[i].session_id;
 			rows[i].tool_id = a->ptool[i].tool_id;
 			rows[i].ts = a->ptool[i].ts;
@@ -608,7 +626,7 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 		struct troll_key k;
 		int64_t *cnt;
 		bool inserted = true;
-		if (!a->fresh && (rc = a->s->ops->tool_use_add(a->s, t->key, 0, t->session_id,
+		if (!a->fresh && (rc = a->s->ops->tool_use_add(a->s, t->key, t->usage_key, t->session_id,
 							       t->tool_id, t->ts, &inserted, err)) < 0)
 			return rc;
 		if (!inserted)

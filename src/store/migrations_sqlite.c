@@ -23,6 +23,7 @@ const struct migration sqlite_migrations[] = {
 "  variant INTEGER NOT NULL, sidechain INTEGER NOT NULL,\n"
 "  input INTEGER NOT NULL, output INTEGER NOT NULL, cw5m INTEGER NOT NULL,\n"
 "  cw1h INTEGER NOT NULL, cache_read INTEGER NOT NULL, web_search INTEGER NOT NULL,\n"
+"  service_tier TEXT NOT NULL,\n"
 "  file_id INTEGER NOT NULL, line_no INTEGER NOT NULL, byte_off INTEGER NOT NULL);\n"
 "CREATE TABLE messages(key INTEGER PRIMARY KEY, session_id INTEGER NOT NULL,\n"
 "  ts INTEGER NOT NULL, file_id INTEGER NOT NULL, byte_off INTEGER NOT NULL,\n"

@@ -63,6 +63,7 @@ struct usage_row {
 	unsigned variant;     /* PRICE_VAR_* bits */
 	bool sidechain;
 	struct tokens t;
+	char service_tier[24];/* usage.service_tier as sent ("standard", ...) */
 	int64_t file_id, line_no, byte_off;
 };
 

@@ -64,18 +64,19 @@ static const char *const stmt_sql[S__N] = {
 	[S_USAGE_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM usage)",
 	[S_USAGE_GET] = "SELECT msg_id, req_id, ts, session_id, project_id, model_id, variant,"
 		" sidechain, input, output, cw5m, cw1h, cache_read, web_search, file_id, line_no,"
-		" byte_off FROM usage WHERE key = ?1",
+		" byte_off, service_tier FROM usage WHERE key = ?1",
 	[S_USAGE_PUT] = "INSERT INTO usage(key, msg_id, req_id, ts, session_id, project_id,"
 		" model_id, variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-		" file_id, line_no, byte_off) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT(key) DO UPDATE SET"
+		" file_id, line_no, byte_off, service_tier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT(key) DO UPDATE SET"
 		" msg_id = excluded.msg_id, req_id = excluded.req_id, ts = excluded.ts,"
 		" session_id = excluded.session_id, project_id = excluded.project_id,"
 		" model_id = excluded.model_id, variant = excluded.variant,"
 		" sidechain = excluded.sidechain, input = excluded.input, output = excluded.output,"
 		" cw5m = excluded.cw5m, cw1h = excluded.cw1h, cache_read = excluded.cache_read,"
 		" web_search = excluded.web_search, file_id = excluded.file_id,"
-		" line_no = excluded.line_no, byte_off = excluded.byte_off",
+		" line_no = excluded.line_no, byte_off = excluded.byte_off,"
+		" service_tier = excluded.service_tier",
 	[S_MSG_ADD] = "INSERT INTO messages(key, session_id, ts, file_id, byte_off, byte_len)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(key) DO NOTHING",
 	[S_TOOL_ADD] = "INSERT INTO tool_uses(key, usage_key, session_id, tool_id, ts)"
@@ -126,7 +127,7 @@ static const struct {
 	enum stmt_id one, many;
 	int ncols;
 } multi[] = {
-	{ S_USAGE_PUT, S_USAGE_PUT_N, 18 },
+	{ S_USAGE_PUT, S_USAGE_PUT_N, 19 },
 	{ S_TOOL_ADD, S_TOOL_ADD_N, 5 },
 	{ S_ROLLUP_ADD, S_ROLLUP_ADD_N, 13 },
 	{ S_TROLLUP_ADD, S_TROLLUP_ADD_N, 4 },
@@ -572,12 +573,13 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 		o->file_id = sqlite3_column_int64(st, 14);
 		o->line_no = sqlite3_column_int64(st, 15);
 		o->byte_off = sqlite3_column_int64(st, 16);
+		text_col(st, 17, o->service_tier, sizeof(o->service_tier));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "usage lookup");
 }
 
-/* Binds one usage row at parameters base+1 .. base+18. */
+/* Binds one usage row at parameters base+1 .. base+19. */
 static void bind_usage(sqlite3_stmt *st, int base, const struct usage_row *r)
 {
 	sqlite3_bind_int64(st, base + 1, r->key);
@@ -598,6 +600,7 @@ static void bind_usage(sqlite3_stmt *st, int base, const struct usage_row *r)
 	sqlite3_bind_int64(st, base + 16, r->file_id);
 	sqlite3_bind_int64(st, base + 17, r->line_no);
 	sqlite3_bind_int64(st, base + 18, r->byte_off);
+	sqlite3_bind_text(st, base + 19, r->service_tier, -1, SQLITE_STATIC);
 }
 
 static int sq_usage_put(struct store *s, const struct usage_row *r, struct aiu_err *err)
@@ -621,7 +624,7 @@ static int sq_usage_put_many(struct store *s, const struct usage_row *const *row
 		if (!st)
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
-			bind_usage(st, r * 18, rows[i + (size_t)r]);
+			bind_usage(st, r * 19, rows[i + (size_t)r]);
 		if ((rc = exec_stmt(q, st, err, "usage write")) < 0)
 			return rc;
 	}
