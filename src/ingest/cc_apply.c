@@ -106,7 +106,8 @@ static bool slice_eq(struct cc_str s, const char *lit)
 static void slice_copy(char *dst, size_t cap, struct cc_str s)
 {
 	size_t n = s.n < cap - 1 ? s.n : cap - 1;
-	memcpy(dst, s.p, n);
+	if (n)
+		memcpy(dst, s.p, n); /* an empty slice may have p == NULL */
 	dst[n] = '\0';
 }
 
