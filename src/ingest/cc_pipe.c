@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#define CHUNK (256u << 10)
+#define CHUNK (64u << 10)
 #define BATCH_BYTES (1 << 20)      /* input bytes per batch */
 #define BATCH_ITEMS 8192
-#define QUEUE_MAX 16
+#define QUEUE_MAX 40
 
 struct cc_arena_chunk {
 	struct cc_arena_chunk *next;

@@ -1176,7 +1176,7 @@ int store_sqlite_open(const char *path, struct store **out, struct aiu_err *err)
 	 * waits its turn: it is retried at the next open. */
 	sqlite3_exec(q->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 	if (sqlite3_exec(q->db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-			 " PRAGMA cache_size=-16384; PRAGMA foreign_keys=OFF;",
+			 " PRAGMA cache_size=-12288; PRAGMA foreign_keys=OFF;",
 			 NULL, NULL, &emsg) != SQLITE_OK) {
 		rc = aiu_errf(err, AIU_EDB, "%s: %s", path, emsg ? emsg : "pragma failed");
 		sqlite3_free(emsg);
