@@ -35,9 +35,6 @@ struct cc_pend_msg {
 	uint64_t sess_hash;   /* key of the session in a->sessions */
 };
 
-struct cc_pend_tool {
-	int64_t key, usage_key, session_id, tool_id, ts, project_id;
-};
 
 #define SEEN_USAGE_MAX 400000
 #define SEEN_KEYS_MAX 800000
@@ -82,14 +79,13 @@ void cc_apply_release(struct cc_apply *a)
 	kmap_release(&a->seen_keys);
 	kmap_release(&a->pusage_idx);
 	free(a->pmsg);
-	free(a->ptool);
 	free(a->pusage);
 }
 
 void cc_apply_abort(struct cc_apply *a)
 {
 	seen_reset(a);
-	a->npmsg = a->nptool = a->npusage = 0;
+	a->npmsg = a->npusage = 0;
 	kmap_clear(&a->pusage_idx);
 	kmap_clear(&a->sessions);
 	kmap_clear(&a->rollups);
@@ -355,12 +351,55 @@ static int usage_queue(struct cc_apply *a, const struct usage_row *u, struct aiu
 	return AIU_OK;
 }
 
+/* Adds the record's tool calls that the request does not hold yet to *u's
+ * tool set, counting each new one in the tool rollup. A streamed message
+ * carries its tool_use blocks on different lines of the same request, and
+ * resumed sessions copy them again: the set makes every call count once. */
+static int merge_tools(struct cc_apply *a, const struct cc_record *r, const struct cc_sess *cs,
+		       struct usage_row *u, bool *added, struct aiu_err *err)
+{
+	*added = false;
+	for (uint32_t i = 0; i < r->n_tools; i++) {
+		const struct cc_tool *t = &r->tools[i];
+		uint32_t id;
+		int64_t tool_id, *cnt;
+		struct troll_key k;
+		bool have = false;
+		int rc;
+
+		if (!t->name.n)
+			continue;
+		/* the tool_use id; without one, the block's position */
+		id = t->id.n ? (uint32_t)XXH3_64bits_withSeed(t->id.p, t->id.n, SEED_TOOL)
+			     : (uint32_t)(SEED_TOOL + i);
+		for (uint32_t j = 0; j < u->ntools && !have; j++)
+			have = u->tools[j].id == id;
+		if (have || u->ntools >= USAGE_MAX_TOOLS)
+			continue;
+		if ((rc = a->s->ops->intern(a->s, DICT_TOOL, t->name.p, t->name.n, &tool_id, err)) < 0)
+			return rc;
+		u->tools[u->ntools].id = id;
+		u->tools[u->ntools].tool_id = (uint32_t)tool_id;
+		u->ntools++;
+		*added = true;
+		memset(&k, 0, sizeof(k));
+		k.bucket = floor_div(r->ts_ms, BUCKET_MS);
+		k.project_id = cs->row.project_id;
+		k.tool_id = tool_id;
+		if (!(cnt = kmap_put(&a->trollups, &k, NULL)))
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool rollups)");
+		(*cnt)++;
+		a->st.tools_new++;
+	}
+	return AIU_OK;
+}
+
 static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
 		       const struct cc_origin *o, struct aiu_err *err)
 {
 	struct usage_row u, old;
 	struct cc_seen *seen = NULL;
-	bool found = false;
+	bool found = false, exists, replace = true;
 	uint32_t ids = 0;
 	int rc;
 	int64_t cw = r->cache_write, nt;
@@ -400,71 +439,48 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	if ((rc = usage_slot(a, u.msg_id, u.req_id, &u.key, &old, &found, &seen, &ids, err)) < 0)
 		return rc;
 	nt = tokens_total(&u.t);
-	if (seen || found) {
+	exists = seen || found;
+	if (exists) {
 		int64_t ot = seen ? seen->total : tokens_total(&old.t);
 		bool oside = seen ? seen->sidechain : old.sidechain;
-		if (!(nt > ot || (nt == ot && oside && !u.sidechain))) {
+		replace = nt > ot || (nt == ot && oside && !u.sidechain);
+		/* the old row is needed to move its rollups or to grow its tools */
+		if ((replace || r->n_tools) && seen &&
+		    (rc = usage_old(a, u.key, &old, &found, err)) < 0)
+			return rc;
+		if ((replace || r->n_tools) && !found)
+			return aiu_errf(err, AIU_EDB, "usage row for message %s vanished", u.msg_id);
+		if (!replace) {
 			a->st.usage_dup++;
+			if (r->n_tools) {
+				bool added;
+				if ((rc = merge_tools(a, r, cs, &old, &added, err)) < 0)
+					return rc;
+				if (added && (rc = usage_queue(a, &old, err)) < 0)
+					return rc;
+			}
 			return seen ? AIU_OK : seen_usage_put(a, u.key, ids, ot, oside, err);
 		}
-		/* replacing: the old row's contribution leaves every rollup */
-		if (seen && (rc = usage_old(a, u.key, &old, &found, err)) < 0)
-			return rc;
-		if (!found)
-			return aiu_errf(err, AIU_EDB, "usage row for message %s vanished", u.msg_id);
+		/* replacing: the old row's contribution leaves every rollup; its
+		 * tool calls stay with the request */
 		if ((rc = rollup_delta(a, &old, -1, err)) < 0)
 			return rc;
+		u.ntools = old.ntools;
+		memcpy(u.tools, old.tools, old.ntools * sizeof(u.tools[0]));
 		a->st.usage_replaced++;
 	} else {
 		a->st.usage_new++;
+	}
+	{
+		bool added;
+		if ((rc = merge_tools(a, r, cs, &u, &added, err)) < 0)
+			return rc;
 	}
 	if ((rc = rollup_delta(a, &u, +1, err)) < 0)
 		return rc;
 	if ((rc = usage_queue(a, &u, err)) < 0)
 		return rc;
 	return seen_usage_put(a, u.key, ids, nt, u.sidechain, err);
-}
-
-static int apply_tools(struct cc_apply *a, const struct cc_record *r, struct cc_sess *cs,
-		       struct aiu_err *err)
-{
-	char mid[128], rid[128];
-	int64_t msg_key;
-
-	if (!r->n_tools)
-		return AIU_OK;
-	/* links each tool call to its message's usage row (tool names per message) */
-	slice_copy(mid, sizeof(mid), r->msg_id);
-	slice_copy(rid, sizeof(rid), r->request_id);
-	msg_key = (int64_t)(usage_hash(mid, rid, NULL) & INT64_MAX);
-	for (uint32_t i = 0; i < r->n_tools; i++) {
-		const struct cc_tool *t = &r->tools[i];
-		int64_t tool_id, key;
-		struct cc_pend_tool *pt;
-		int rc;
-
-		if (!t->name.n)
-			continue;
-		/* dedupe on the tool_use id; without one, on message id + index */
-		key = t->id.n ? (int64_t)(XXH3_64bits_withSeed(t->id.p, t->id.n, SEED_TOOL) & INT64_MAX)
-			      : (int64_t)(XXH3_64bits_withSeed(r->msg_id.p, r->msg_id.n, SEED_TOOL + 1 + i) & INT64_MAX);
-		if (seen_key(a, key))
-			continue;
-		if ((rc = a->s->ops->intern(a->s, DICT_TOOL, t->name.p, t->name.n, &tool_id, err)) < 0)
-			return rc;
-		pt = push((void **)&a->ptool, &a->nptool, &a->cptool, sizeof(*pt));
-		if (!pt)
-			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool uses)");
-		pt->key = key;
-		pt->usage_key = msg_key;
-		pt->session_id = cs->row.id;
-		pt->tool_id = tool_id;
-		pt->ts = r->ts_ms;
-		pt->project_id = cs->row.project_id;
-		if (a->nptool >= PEND_USAGE_MAX && (rc = flush_pending(a, err)) < 0)
-			return rc; /* write in sorted chunks, spread over the run */
-	}
-	return AIU_OK;
 }
 
 int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
@@ -537,8 +553,6 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 	}
 	if (r->type != CC_ASSISTANT)
 		return AIU_OK;
-	if ((rc = apply_tools(a, r, cs, err)) < 0)
-		return rc;
 	/* "<synthetic>" (API error) records are kept as requests with zero
 	 * tokens, as ccusage counts them; reports leave them out of model lists. */
 	if (!r->has_usage || !r->msg_id.n || !r->model.n)
@@ -578,13 +592,12 @@ out:
 	return rc;
 }
 
-/* Inserts pending prompts and tool uses in key order; counts only rows the
- * store did not already hold. */
+/* Inserts pending prompts in key order; counts only rows the store did not
+ * already hold. */
 static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
-	if (sort_by_key(a->pmsg, a->npmsg, sizeof(*a->pmsg)) < 0 ||
-	    sort_by_key(a->ptool, a->nptool, sizeof(*a->ptool)) < 0)
+	if (sort_by_key(a->pmsg, a->npmsg, sizeof(*a->pmsg)) < 0)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory (sorting new rows)");
 	for (size_t i = 0; i < a->npmsg; i++) {
 		struct cc_pend_msg *m = &a->pmsg[i];
@@ -601,47 +614,6 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 		a->st.prompts_new++;
 	}
 	a->npmsg = 0;
-	if (a->fresh && a->nptool) {
-		/* a first sync: every pending tool use is new; write them in bulk */
-		struct tool_use_row *rows = malloc(a->nptool * sizeof(*rows));
-		int64_t n = 0;
-		if (!rows)
-			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool uses)");
-		for (size_t i = 0; i < a->nptool; i++) {
-			rows[i].key = a->ptool[i].key;
-			rows[i].usage_key = a->ptool[i].usage_key;
-			rows[i].session_id = a->ptool[i].session_id;
-			rows[i].tool_id = a->ptool[i].tool_id;
-			rows[i].ts = a->ptool[i].ts;
-		}
-		rc = a->s->ops->tool_use_add_many(a->s, rows, a->nptool, &n, err);
-		free(rows);
-		if (rc < 0)
-			return rc;
-		if (n != (int64_t)a->nptool)
-			return aiu_errf(err, AIU_EDB, "tool use dedupe out of step (%lld of %zu new)",
-					(long long)n, a->nptool);
-	}
-	for (size_t i = 0; i < a->nptool; i++) {
-		struct cc_pend_tool *t = &a->ptool[i];
-		struct troll_key k;
-		int64_t *cnt;
-		bool inserted = true;
-		if (!a->fresh && (rc = a->s->ops->tool_use_add(a->s, t->key, t->usage_key, t->session_id,
-							       t->tool_id, t->ts, &inserted, err)) < 0)
-			return rc;
-		if (!inserted)
-			continue;
-		memset(&k, 0, sizeof(k));
-		k.bucket = floor_div(t->ts, BUCKET_MS);
-		k.project_id = t->project_id;
-		k.tool_id = t->tool_id;
-		if (!(cnt = kmap_put(&a->trollups, &k, NULL)))
-			return aiu_errf(err, AIU_ENOMEM, "out of memory (tool rollups)");
-		(*cnt)++;
-		a->st.tools_new++;
-	}
-	a->nptool = 0;
 	return AIU_OK;
 }
 

@@ -5,9 +5,10 @@
  *     files; the record with the largest usage is kept, a non-sidechain
  *     record wins a tie; replacing a record moves its contribution in every
  *     rollup, so totals never count a request twice;
- *   - user prompts are deduplicated on uuid, tool uses on their tool_use id
- *     (streamed messages repeat usage on every content-block line, and
- *     resumed sessions copy earlier lines into new files);
+ *   - user prompts are deduplicated on uuid; tool calls on their tool_use id
+ *     within the request that made them (streamed messages repeat usage on
+ *     every content-block line, and resumed sessions copy earlier lines into
+ *     new files);
  *   - rollup deltas are aggregated in memory and written at flush time, in
  *     the same transaction as the rows and file offsets they came from.
  * The caller owns the transaction: cc_apply_flush() must run before commit,
@@ -28,7 +29,6 @@ struct cc_apply_stats {
 };
 
 struct cc_pend_msg;
-struct cc_pend_tool;
 
 struct cc_apply {
 	struct store *s;
@@ -42,14 +42,12 @@ struct cc_apply {
 	 * falls back to a store lookup. Capped: on overflow they are cleared
 	 * and `fresh` drops to false, which is always safe. */
 	struct kmap seen_usage; /* usage key -> struct cc_seen */
-	struct kmap seen_keys;  /* prompt / tool_use keys -> (nothing) */
+	struct kmap seen_keys;  /* prompt keys -> (nothing) */
 	bool fresh;
-	/* New prompt and tool_use rows, inserted at flush time sorted by key
-	 * (sorted B-tree inserts are several times cheaper than random ones). */
+	/* New prompt rows, inserted at flush time sorted by key (sorted B-tree
+	 * inserts are several times cheaper than random ones). */
 	struct cc_pend_msg *pmsg;
 	size_t npmsg, cpmsg;
-	struct cc_pend_tool *ptool;
-	size_t nptool, cptool;
 	/* New or improved usage rows, written in key order in chunks. */
 	struct usage_row *pusage;
 	size_t npusage, cpusage;

@@ -8,7 +8,6 @@
  *   sessions       one row per Claude Code session (subagents join their parent)
  *   usage          one row per deduplicated API request (message.id, requestId)
  *   messages       one row per user prompt (deduplicated on uuid)
- *   tool_uses      one row per tool_use block (deduplicated on its id)
  *   rollup_usage   15-minute buckets x project x model x variant: token sums
  *   rollup_session session x model x variant: token sums
  *   rollup_tools   15-minute buckets x project x tool: counts
@@ -55,6 +54,13 @@ struct session_row {
 	char version[64];
 };
 
+#define USAGE_MAX_TOOLS 64  /* distinct tool calls remembered per request */
+
+struct usage_tool {
+	uint32_t id;          /* 32-bit hash of the tool_use id (dedupe within the request) */
+	uint32_t tool_id;     /* DICT_TOOL id (the tool's name) */
+};
+
 struct usage_row {
 	int64_t key;          /* probe-resolved 64-bit hash of (message.id, requestId) */
 	char msg_id[128], req_id[128];
@@ -65,10 +71,8 @@ struct usage_row {
 	struct tokens t;
 	char service_tier[24];/* usage.service_tier as sent ("standard", ...) */
 	int64_t file_id, line_no, byte_off;
-};
-
-struct tool_use_row {
-	int64_t key, usage_key, session_id, tool_id, ts;
+	uint32_t ntools;      /* tool calls of this request, across all its lines */
+	struct usage_tool tools[USAGE_MAX_TOOLS];
 };
 
 struct rollup_key {
@@ -142,12 +146,6 @@ struct store_ops {
 	int (*message_add)(struct store *s, int64_t key, int64_t session_id, int64_t ts,
 			   int64_t file_id, int64_t byte_off, int64_t byte_len,
 			   bool *inserted, struct aiu_err *err);
-	int (*tool_use_add)(struct store *s, int64_t key, int64_t usage_key,
-			    int64_t session_id, int64_t tool_id, int64_t ts,
-			    bool *inserted, struct aiu_err *err);
-	/* Bulk form for rows known to be new (a first sync); *inserted = count. */
-	int (*tool_use_add_many)(struct store *s, const struct tool_use_row *rows, size_t n,
-				 int64_t *inserted, struct aiu_err *err);
 
 	/* Add (possibly negative) deltas to rollups. */
 	int (*rollup_add)(struct store *s, const struct rollup_row *d, struct aiu_err *err);

@@ -27,7 +27,7 @@ enum stmt_id {
 	S_FILE_GET, S_FILE_INS, S_FILE_UPD, S_FILE_LIST, S_FILES_RESET,
 	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
 	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT, S_USAGE_PUT_N,
-	S_MSG_ADD, S_TOOL_ADD, S_TOOL_ADD_N,
+	S_MSG_ADD,
 	S_ROLLUP_ADD, S_ROLLUP_ADD_N, S_SROLLUP_ADD, S_TROLLUP_ADD, S_TROLLUP_ADD_N,
 	S_BAD_ADD, S_BAD_CLEAR,
 	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
@@ -64,11 +64,12 @@ static const char *const stmt_sql[S__N] = {
 	[S_USAGE_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM usage)",
 	[S_USAGE_GET] = "SELECT msg_id, req_id, ts, session_id, project_id, model_id, variant,"
 		" sidechain, input, output, cw5m, cw1h, cache_read, web_search, file_id, line_no,"
-		" byte_off, service_tier FROM usage WHERE key = ?1",
+		" byte_off, service_tier, tools FROM usage WHERE key = ?1",
 	[S_USAGE_PUT] = "INSERT INTO usage(key, msg_id, req_id, ts, session_id, project_id,"
 		" model_id, variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-		" file_id, line_no, byte_off, service_tier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT(key) DO UPDATE SET"
+		" file_id, line_no, byte_off, service_tier, tools) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+		" ON CONFLICT(key) DO UPDATE SET"
 		" msg_id = excluded.msg_id, req_id = excluded.req_id, ts = excluded.ts,"
 		" session_id = excluded.session_id, project_id = excluded.project_id,"
 		" model_id = excluded.model_id, variant = excluded.variant,"
@@ -76,11 +77,9 @@ static const char *const stmt_sql[S__N] = {
 		" cw5m = excluded.cw5m, cw1h = excluded.cw1h, cache_read = excluded.cache_read,"
 		" web_search = excluded.web_search, file_id = excluded.file_id,"
 		" line_no = excluded.line_no, byte_off = excluded.byte_off,"
-		" service_tier = excluded.service_tier",
+		" service_tier = excluded.service_tier, tools = excluded.tools",
 	[S_MSG_ADD] = "INSERT INTO messages(key, session_id, ts, file_id, byte_off, byte_len)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(key) DO NOTHING",
-	[S_TOOL_ADD] = "INSERT INTO tool_uses(key, usage_key, session_id, tool_id, ts)"
-		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO NOTHING",
 	[S_ROLLUP_ADD] = "INSERT INTO rollup_usage(bucket, project_id, model_id, variant, n,"
 		" input, output, cw5m, cw1h, cache_read, web_search, min_ts, max_ts)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -127,8 +126,7 @@ static const struct {
 	enum stmt_id one, many;
 	int ncols;
 } multi[] = {
-	{ S_USAGE_PUT, S_USAGE_PUT_N, 19 },
-	{ S_TOOL_ADD, S_TOOL_ADD_N, 5 },
+	{ S_USAGE_PUT, S_USAGE_PUT_N, 20 },
 	{ S_ROLLUP_ADD, S_ROLLUP_ADD_N, 13 },
 	{ S_TROLLUP_ADD, S_TROLLUP_ADD_N, 4 },
 };
@@ -574,12 +572,21 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 		o->line_no = sqlite3_column_int64(st, 15);
 		o->byte_off = sqlite3_column_int64(st, 16);
 		text_col(st, 17, o->service_tier, sizeof(o->service_tier));
+		{
+			const void *b = sqlite3_column_blob(st, 18);
+			size_t n = (size_t)sqlite3_column_bytes(st, 18) / sizeof(o->tools[0]);
+			if (n > USAGE_MAX_TOOLS)
+				n = USAGE_MAX_TOOLS;
+			o->ntools = (uint32_t)n;
+			if (n && b)
+				memcpy(o->tools, b, n * sizeof(o->tools[0]));
+		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "usage lookup");
 }
 
-/* Binds one usage row at parameters base+1 .. base+19. */
+/* Binds one usage row at parameters base+1 .. base+20. */
 static void bind_usage(sqlite3_stmt *st, int base, const struct usage_row *r)
 {
 	sqlite3_bind_int64(st, base + 1, r->key);
@@ -601,6 +608,11 @@ static void bind_usage(sqlite3_stmt *st, int base, const struct usage_row *r)
 	sqlite3_bind_int64(st, base + 17, r->line_no);
 	sqlite3_bind_int64(st, base + 18, r->byte_off);
 	sqlite3_bind_text(st, base + 19, r->service_tier, -1, SQLITE_STATIC);
+	if (r->ntools)
+		sqlite3_bind_blob(st, base + 20, r->tools, (int)(r->ntools * sizeof(r->tools[0])),
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, base + 20);
 }
 
 static int sq_usage_put(struct store *s, const struct usage_row *r, struct aiu_err *err)
@@ -624,7 +636,7 @@ static int sq_usage_put_many(struct store *s, const struct usage_row *const *row
 		if (!st)
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
-			bind_usage(st, r * 19, rows[i + (size_t)r]);
+			bind_usage(st, r * 20, rows[i + (size_t)r]);
 		if ((rc = exec_stmt(q, st, err, "usage write")) < 0)
 			return rc;
 	}
@@ -652,59 +664,6 @@ static int sq_message_add(struct store *s, int64_t key, int64_t session_id, int6
 	if ((rc = exec_stmt(q, st, err, "message write")) < 0)
 		return rc;
 	*inserted = sqlite3_changes(q->db) > 0;
-	return AIU_OK;
-}
-
-static void bind_tool(sqlite3_stmt *st, int base, const struct tool_use_row *t)
-{
-	sqlite3_bind_int64(st, base + 1, t->key);
-	sqlite3_bind_int64(st, base + 2, t->usage_key);
-	sqlite3_bind_int64(st, base + 3, t->session_id);
-	sqlite3_bind_int64(st, base + 4, t->tool_id);
-	sqlite3_bind_int64(st, base + 5, t->ts);
-}
-
-static int sq_tool_use_add(struct store *s, int64_t key, int64_t usage_key, int64_t session_id,
-			   int64_t tool_id, int64_t ts, bool *inserted, struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_TOOL_ADD, err);
-	struct tool_use_row t = { key, usage_key, session_id, tool_id, ts };
-	int rc;
-	if (!st)
-		return AIU_EDB;
-	bind_tool(st, 0, &t);
-	if ((rc = exec_stmt(q, st, err, "tool use write")) < 0)
-		return rc;
-	*inserted = sqlite3_changes(q->db) > 0;
-	return AIU_OK;
-}
-
-static int sq_tool_use_add_many(struct store *s, const struct tool_use_row *rows, size_t n,
-				int64_t *inserted, struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	size_t i = 0;
-	bool one;
-	int rc;
-	*inserted = 0;
-	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
-		sqlite3_stmt *st = stmt(q, S_TOOL_ADD_N, err);
-		if (!st)
-			return AIU_EDB;
-		for (int r = 0; r < MULTI_ROWS; r++)
-			bind_tool(st, r * 5, &rows[i + (size_t)r]);
-		if ((rc = exec_stmt(q, st, err, "tool use write")) < 0)
-			return rc;
-		*inserted += sqlite3_changes(q->db);
-	}
-	for (; i < n; i++) {
-		const struct tool_use_row *t = &rows[i];
-		if ((rc = sq_tool_use_add(s, t->key, t->usage_key, t->session_id, t->tool_id, t->ts,
-					  &one, err)) < 0)
-			return rc;
-		*inserted += one;
-	}
 	return AIU_OK;
 }
 
@@ -1073,8 +1032,6 @@ static const struct store_ops sqlite_ops = {
 	.usage_put = sq_usage_put,
 	.usage_put_many = sq_usage_put_many,
 	.message_add = sq_message_add,
-	.tool_use_add = sq_tool_use_add,
-	.tool_use_add_many = sq_tool_use_add_many,
 	.rollup_add = sq_rollup_add,
 	.session_rollup_add = sq_session_rollup_add,
 	.tool_rollup_add = sq_tool_rollup_add,

@@ -199,6 +199,18 @@ static void test_tools_and_prompts_dedup(void **state)
 	apply(f, &a);
 	apply(f, &a); /* streamed repeat of the same blocks */
 	assert_int_equal(count(f, "SELECT sum(n) FROM rollup_tools"), 2);
+	/* a later line of the same request brings one more block */
+	a.n_tools = 1;
+	a.tools[0].id = S("toolu_3");
+	a.tools[0].name = S("Edit");
+	apply(f, &a);
+	assert_int_equal(count(f, "SELECT sum(n) FROM rollup_tools"), 3);
+	assert_int_equal(count(f, "SELECT length(tools) FROM usage"), 24); /* 3 x 8 bytes */
+	/* a resumed copy in a larger final record keeps the calls counted once */
+	a.output = 99;
+	apply(f, &a);
+	assert_int_equal(count(f, "SELECT sum(n) FROM rollup_tools"), 3);
+	assert_int_equal(count(f, "SELECT length(tools) FROM usage"), 24);
 	memset(&u, 0, sizeof(u));
 	u.type = CC_USER;
 	u.user_kind = CC_USER_PROMPT;
