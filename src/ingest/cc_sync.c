@@ -314,7 +314,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	c.tty = o->progress && isatty(2);
 
 	/* 2 + 3. read/parse on the producer thread, apply here */
-	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line, opts.readers ? opts.readers : 1)) < 0) {
+	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line, opts.readers ? opts.readers : 2)) < 0) {
 		aiu_errf(err, rc, "cannot start the reader thread");
 		goto out;
 	}

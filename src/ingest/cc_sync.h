@@ -25,7 +25,7 @@ struct cc_sync_opts {
 	bool progress;            /* draw a progress bar on stderr if it is a TTY */
 	size_t max_line;          /* 0 = CC_MAX_LINE_DEFAULT */
 	int64_t commit_bytes;     /* commit at least this often; 0 = default */
-	size_t readers;           /* reader/parser threads; 0 = default (1: the writer is the bottleneck) */
+	size_t readers;           /* reader/parser threads; 0 = default (2) */
 	int lock_wait_ms;         /* wait for another sync: <0 forever, 0 = not at all */
 };
 
