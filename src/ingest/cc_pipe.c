@@ -151,12 +151,53 @@ static bool stopping(struct cc_pipe *p)
 	return s;
 }
 
-static struct cc_batch *new_batch(size_t file)
+/* An empty batch for file: a recycled one when available. */
+static struct cc_batch *new_batch(struct cc_pipe *p, size_t file)
 {
-	struct cc_batch *b = calloc(1, sizeof(*b));
-	if (b)
-		b->file = file;
+	struct cc_batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	if (p->spare) {
+		b = p->spare;
+		p->spare = b->next;
+		p->nspare--;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (b) {
+		struct cc_arena_chunk *keep = b->chunks;
+		struct cc_item *items = b->items;
+		size_t cap = b->cap;
+		/* keep one arena chunk and the item array, drop the rest */
+		while (keep && keep->next) {
+			struct cc_arena_chunk *n = keep->next;
+			keep->next = n->next;
+			free(n);
+		}
+		if (keep)
+			keep->used = 0;
+		memset(b, 0, sizeof(*b));
+		b->chunks = keep;
+		b->items = items;
+		b->cap = cap;
+	} else if (!(b = calloc(1, sizeof(*b)))) {
+		return NULL;
+	}
+	b->file = file;
 	return b;
+}
+
+void cc_pipe_recycle(struct cc_pipe *p, struct cc_batch *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&p->mu);
+	if (p->nspare < 8) { /* a few spares cover the steady state */
+		b->next = p->spare;
+		p->spare = b;
+		p->nspare++;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&p->mu);
+	cc_batch_free(b);
 }
 
 /* Parses one line into b. Returns -1 on out of memory. */
@@ -216,7 +257,7 @@ static void *producer(void *arg)
 		const struct cc_job *j = &p->jobs[f];
 		struct linereader lr;
 		struct aiu_err err = { 0 };
-		struct cc_batch *b = new_batch(f);
+		struct cc_batch *b = new_batch(p, f);
 		int64_t line_no = j->line_no;
 		int got = 0;
 
@@ -262,7 +303,7 @@ static void *producer(void *arg)
 			b->end_off = lr.consumed;
 			b->end_line = line_no;
 			if (b->bytes >= BATCH_BYTES || b->n >= BATCH_ITEMS) {
-				struct cc_batch *nb = new_batch(f);
+				struct cc_batch *nb = new_batch(p, f);
 				if (!nb) {
 					got = AIU_ENOMEM;
 					break;
@@ -378,6 +419,12 @@ void cc_pipe_finish(struct cc_pipe *p)
 		}
 		wk->tail = NULL;
 	}
+	while (p->spare) {
+		struct cc_batch *n = p->spare->next;
+		cc_batch_free(p->spare);
+		p->spare = n;
+	}
+	p->nspare = 0;
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 }

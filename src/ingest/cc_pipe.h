@@ -81,6 +81,8 @@ struct cc_pipe {
 	size_t njobs;
 	size_t max_line;
 	double wait_pop;          /* seconds the consumer waited (diagnostics) */
+	struct cc_batch *spare;   /* applied batches kept for reuse (no malloc churn) */
+	int nspare;
 };
 
 /* Starts nworkers producers over jobs (borrowed until cc_pipe_finish). */
@@ -89,6 +91,8 @@ int cc_pipe_start(struct cc_pipe *p, const struct cc_job *jobs, size_t njobs, si
 /* Next batch in file order, or NULL when all jobs are done (or a producer
  * failed: see p->fatal). The caller frees it. */
 struct cc_batch *cc_pipe_pop(struct cc_pipe *p);
+/* Hands an applied batch back for reuse (or frees it). */
+void cc_pipe_recycle(struct cc_pipe *p, struct cc_batch *b);
 /* Stops the producers (if running), joins them, frees queued batches. */
 void cc_pipe_finish(struct cc_pipe *p);
 

@@ -346,7 +346,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 			cc_batch_free(b);
 			goto out;
 		}
-		cc_batch_free(b);
+		cc_pipe_recycle(&pipe, b);
 		if (c.since_commit >= opts.commit_bytes && (rc = commit(&c, err)) < 0)
 			goto out;
 		progress(&c, false);
