@@ -190,12 +190,7 @@ static int rollup_delta(struct cc_apply *a, const struct usage_row *u, int sign,
 		r->max_ts = INT64_MIN;
 	}
 	r->n += sign;
-	r->t.input += sign * u->t.input;
-	r->t.output += sign * u->t.output;
-	r->t.cw5m += sign * u->t.cw5m;
-	r->t.cw1h += sign * u->t.cw1h;
-	r->t.cache_read += sign * u->t.cache_read;
-	r->t.web_search += sign * u->t.web_search;
+	tokens_add_scaled(&r->t, &u->t, sign);
 	if (sign > 0) {
 		if (u->ts < r->min_ts)
 			r->min_ts = u->ts;
@@ -215,12 +210,7 @@ static int rollup_delta(struct cc_apply *a, const struct usage_row *u, int sign,
 		sr->variant = u->variant;
 	}
 	sr->n += sign;
-	sr->t.input += sign * u->t.input;
-	sr->t.output += sign * u->t.output;
-	sr->t.cw5m += sign * u->t.cw5m;
-	sr->t.cw1h += sign * u->t.cw1h;
-	sr->t.cache_read += sign * u->t.cache_read;
-	sr->t.web_search += sign * u->t.web_search;
+	tokens_add_scaled(&sr->t, &u->t, sign);
 	return AIU_OK;
 }
 

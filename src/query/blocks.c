@@ -9,6 +9,7 @@
  */
 #include "query/query_util.h"
 #include "query/report.h"
+#include "core/arr.h"
 #include "core/timeutil.h"
 
 #include <stdlib.h>
@@ -136,13 +137,8 @@ int report_blocks(struct store *s, const struct pricing *p, const struct block_o
 			free(b->models);
 	}
 	out->n = w;
-	if (o->desc) {
-		for (size_t i = 0, j = out->n ? out->n - 1 : 0; i < j; i++, j--) {
-			struct block t = out->v[i];
-			out->v[i] = out->v[j];
-			out->v[j] = t;
-		}
-	}
+	if (o->desc)
+		arr_reverse(out->v, out->n, sizeof(*out->v));
 	rc = qctx_unpriced(&c.q, &out->unpriced, &out->nunpriced, err);
 out:
 	qctx_release(&c.q);

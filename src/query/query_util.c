@@ -93,20 +93,10 @@ static struct price_slot *price_for(struct qctx *q, int64_t model_id)
 	return slot;
 }
 
-static void tokens_add(struct tokens *d, const struct tokens *s)
-{
-	d->input += s->input;
-	d->output += s->output;
-	d->cw5m += s->cw5m;
-	d->cw1h += s->cw1h;
-	d->cache_read += s->cache_read;
-	d->web_search += s->web_search;
-}
-
 void qctx_agg_add(struct usage_agg *dst, const struct usage_agg *src)
 {
 	dst->n += src->n;
-	tokens_add(&dst->t, &src->t);
+	tokens_add_scaled(&dst->t, &src->t, 1);
 	dst->cost_nano += src->cost_nano;
 	dst->unpriced |= src->unpriced;
 }

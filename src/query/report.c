@@ -1,6 +1,7 @@
 /* report.c - period, session, project and model reports (see report.h). */
 #include "query/report.h"
 #include "query/query_util.h"
+#include "core/arr.h"
 #include "core/kmap.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
@@ -241,13 +242,8 @@ int report_build(struct store *s, const struct pricing *p, enum report_kind kind
 		qsort(out->rows, out->n, sizeof(*out->rows), cmp_cost_desc);
 	else
 		qsort(out->rows, out->n, sizeof(*out->rows), cmp_key);
-	if (o->desc) {
-		for (size_t i = 0, j = out->n ? out->n - 1 : 0; i < j; i++, j--) {
-			struct report_row t = out->rows[i];
-			out->rows[i] = out->rows[j];
-			out->rows[j] = t;
-		}
-	}
+	if (o->desc)
+		arr_reverse(out->rows, out->n, sizeof(*out->rows));
 	rc = qctx_unpriced(&b.q, &out->unpriced, &out->nunpriced, err);
 out:
 	kmap_release(&b.idx);

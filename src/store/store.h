@@ -31,6 +31,17 @@ struct tokens {
 	int64_t input, output, cw5m, cw1h, cache_read, web_search;
 };
 
+/* d += k * s, field by field (k = -1 takes a contribution back out). */
+static inline void tokens_add_scaled(struct tokens *d, const struct tokens *s, int64_t k)
+{
+	d->input += k * s->input;
+	d->output += k * s->output;
+	d->cw5m += k * s->cw5m;
+	d->cw1h += k * s->cw1h;
+	d->cache_read += k * s->cache_read;
+	d->web_search += k * s->web_search;
+}
+
 struct file_state {
 	int64_t id;           /* 0 until stored */
 	char *path;           /* owned by whoever filled the struct: see file_state_release */
