@@ -478,6 +478,7 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 {
 	char uuid[128];
 	struct cc_sess *cs = NULL;
+	int64_t ts_min, ts_max;
 	int rc;
 
 	a->st.records++;
@@ -510,12 +511,14 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 			return rc;
 		cs->dirty = true;
 	}
-	if (!cs->row.first_ts || r->ts_ms < cs->row.first_ts) {
-		cs->row.first_ts = r->ts_ms;
+	ts_min = o->ts_min ? o->ts_min : r->ts_ms;
+	ts_max = o->ts_max ? o->ts_max : r->ts_ms;
+	if (!cs->row.first_ts || ts_min < cs->row.first_ts) {
+		cs->row.first_ts = ts_min;
 		cs->dirty = true;
 	}
-	if (r->ts_ms > cs->row.last_ts) {
-		cs->row.last_ts = r->ts_ms;
+	if (ts_max > cs->row.last_ts) {
+		cs->row.last_ts = ts_max;
 		if (r->git_branch.n)
 			slice_copy(cs->row.git_branch, sizeof(cs->row.git_branch), r->git_branch);
 		if (r->version.n)

@@ -58,6 +58,10 @@ struct cc_apply {
 /* Where the current record came from. */
 struct cc_origin {
 	int64_t file_id, line_no, byte_off, byte_len;
+	/* When the reader merged several streamed lines of one request into
+	 * this record: the earliest and latest of their timestamps (for the
+	 * session's bounds). 0 = just the record's own. */
+	int64_t ts_min, ts_max;
 	const char *session_hint;  /* from the path */
 	const char *project_dir;   /* folder under projects/, the project fallback */
 };

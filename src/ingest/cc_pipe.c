@@ -200,6 +200,74 @@ void cc_pipe_recycle(struct cc_pipe *p, struct cc_batch *b)
 	cc_batch_free(b);
 }
 
+static bool slice_same(struct cc_str a, struct cc_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* An assistant line with usage: one (part of a) request. */
+static bool is_request(const struct cc_record *r)
+{
+	return r->type == CC_ASSISTANT && r->has_usage && r->msg_id.n && r->model.n;
+}
+
+static int64_t rec_total(const struct cc_record *r)
+{
+	return r->input + r->output + r->cache_write + r->cache_read;
+}
+
+/* Claude Code writes a streamed response as one line per content block,
+ * each repeating the request's ids and usage. Consecutive lines of the
+ * same request (same ids, session, sidechain flag and 15-minute bucket) are
+ * merged here, with exactly the rule the writer applies to repeats (the
+ * larger usage wins, the first on a tie; tool calls are united), so the
+ * store writer sees the request once. */
+static bool mergeable(const struct cc_record *prev, const struct cc_record *r)
+{
+	const int64_t bucket = 15 * 60 * 1000;
+	return prev && is_request(r) && is_request(prev) && prev->is_sidechain == r->is_sidechain &&
+	       prev->ts_ms / bucket == r->ts_ms / bucket && slice_same(prev->msg_id, r->msg_id) &&
+	       slice_same(prev->request_id, r->request_id) &&
+	       slice_same(prev->session_id, r->session_id) && slice_same(prev->model, r->model);
+}
+
+static int merge_into(struct cc_batch *b, struct cc_item *it, const struct cc_record *r,
+		      int64_t line_no, int64_t off, size_t len)
+{
+	struct cc_record m;
+	const struct cc_record *prev = it->rec, *extra;
+	bool take_new = rec_total(r) > rec_total(prev);
+
+	/* m = the winner with room for every tool slot, then the other's tools */
+	memcpy(&m, take_new ? r : prev, offsetof(struct cc_record, tools) +
+	       (take_new ? r->n_tools : prev->n_tools) * sizeof(struct cc_tool));
+	extra = take_new ? prev : r;
+	for (uint32_t i = 0; i < extra->n_tools; i++) {
+		bool have = false;
+		for (uint32_t j = 0; j < m.n_tools && !have; j++)
+			have = slice_same(m.tools[j].id, extra->tools[i].id) &&
+			       slice_same(m.tools[j].name, extra->tools[i].name);
+		if (have)
+			continue;
+		if (m.n_tools < CC_MAX_TOOLS)
+			m.tools[m.n_tools++] = extra->tools[i];
+		else
+			m.n_tools_dropped++;
+	}
+	if (!(it->rec = copy_record(b, &m)))
+		return -1;
+	if (take_new) {
+		it->line_no = line_no;
+		it->off = off;
+		it->len = (int64_t)len;
+	}
+	if (r->ts_ms < it->ts_min)
+		it->ts_min = r->ts_ms;
+	if (r->ts_ms > it->ts_max)
+		it->ts_max = r->ts_ms;
+	return 0;
+}
+
 /* Parses one line into b. Returns -1 on out of memory. */
 static int parse_line(struct cc_batch *b, struct cc_scanner *sc, struct cc_json_state *js,
 		      const char *line, size_t len, int64_t line_no, int64_t off)
@@ -220,6 +288,7 @@ static int parse_line(struct cc_batch *b, struct cc_scanner *sc, struct cc_json_
 			bool field = strstr(perr.msg, ": ") != NULL;
 			if (!(it = add_item(b)))
 				return -1;
+			b->last_open = false;
 			it->kind = CC_ITEM_BAD;
 			it->line_no = line_no;
 			it->off = off;
@@ -232,13 +301,17 @@ static int parse_line(struct cc_batch *b, struct cc_scanner *sc, struct cc_json_
 	}
 	if (!rec.has_ts)
 		return 0; /* summary, snapshot...: nothing to count */
+	if (b->last_open && b->n && mergeable(b->items[b->n - 1].rec, &rec))
+		return merge_into(b, &b->items[b->n - 1], &rec, line_no, off, len);
 	if (!(it = add_item(b)))
 		return -1;
 	it->kind = CC_ITEM_REC;
 	it->line_no = line_no;
 	it->off = off;
 	it->len = (int64_t)len;
+	it->ts_min = it->ts_max = rec.ts_ms;
 	it->rec = copy_record(b, &rec);
+	b->last_open = it->rec && is_request(&rec);
 	return it->rec ? 0 : -1;
 }
 

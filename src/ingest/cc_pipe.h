@@ -25,6 +25,7 @@ struct cc_item {
 	uint32_t column;          /* BAD: 1-based column, 0 if unknown */
 	int64_t line_no, off, len;
 	const struct cc_record *rec; /* REC: tools[] holds only rec->n_tools entries */
+	int64_t ts_min, ts_max;   /* REC: bounds of the streamed lines merged into it */
 	const char *msg;          /* BAD: why */
 };
 
@@ -39,6 +40,7 @@ struct cc_batch {
 	int64_t bytes;            /* input bytes the batch covers */
 	int64_t fallbacks;        /* lines jansson recovered after the scanner refused */
 	bool eof;                 /* last batch of this file */
+	bool last_open;           /* the last item may absorb the next streamed line */
 	int read_err;             /* 0, or AIU_E* if the file could not be read */
 	char errmsg[sizeof(((struct aiu_err *)0)->msg)];
 	struct cc_batch *next;

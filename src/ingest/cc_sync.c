@@ -233,6 +233,8 @@ static int apply_batch(struct sync_ctx *c, struct plan *pl, const struct cc_batc
 		org.line_no = it->line_no;
 		org.byte_off = it->off;
 		org.byte_len = it->len;
+		org.ts_min = it->ts_min;
+		org.ts_max = it->ts_max;
 		if ((rc = cc_apply_record(&c->ap, &rec, &org, err)) < 0)
 			return rc;
 	}

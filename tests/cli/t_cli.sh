@@ -54,6 +54,23 @@ check "unknown model warned about" grep -q "claude-mystery-9" "$T/u.err"
 aiu daily --db "$T/u.db" --no-sync > "$T/u.txt"
 check "table marks unpriced cost" grep -q "no price for model 'claude-mystery-9'" "$T/u.txt"
 check "AIUSAGE_DB selects the database" sh -c "AIUSAGE_DB='$DB' '$AIU_BIN' daily --no-sync --json | grep -q '\"requests\": 931'"
+# A streamed response (one line per content block, repeated ids and usage)
+# and a resumed copy of it in another file: one request, its final usage,
+# each tool call once, and the session spans all of its lines.
+mkdir -p "$T/st/projects/p"
+L='"type":"assistant","sessionId":"s1","cwd":"/w","requestId":"r1","message":{"id":"m1","model":"claude-sonnet-4-5-20250929"'
+{
+  echo "{$L,\"content\":[{\"type\":\"thinking\"}],\"usage\":{\"input_tokens\":3,\"output_tokens\":1}},\"timestamp\":\"2026-02-01T10:00:00.100Z\"}"
+  echo "{$L,\"content\":[{\"type\":\"text\"}],\"usage\":{\"input_tokens\":3,\"output_tokens\":9}},\"timestamp\":\"2026-02-01T10:00:00.200Z\"}"
+  echo "{$L,\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"Read\"}],\"usage\":{\"input_tokens\":3,\"output_tokens\":9}},\"timestamp\":\"2026-02-01T10:00:00.300Z\"}"
+} > "$T/st/projects/p/s1.jsonl"
+cp "$T/st/projects/p/s1.jsonl" "$T/st/projects/p/s2-resumed.jsonl"
+aiu daily --db "$T/st.db" --claude-dir "$T/st" --json --tz UTC > "$T/st.json"
+check "streamed lines are one request" [ "$(jget "$T/st.json" "(d['totals']['requests'], d['totals']['outputTokens'])")" = "(1, 9)" ]
+aiu tools --db "$T/st.db" --no-sync --json > "$T/stt.json"
+check "a streamed and resumed tool call counts once" [ "$(jget "$T/stt.json" "[(t['tool'], t['count']) for t in d['tools']]")" = "[('Read', 1)]" ]
+aiu session --db "$T/st.db" --no-sync --json > "$T/sts.json"
+check "the session spans all streamed lines" [ "$(jget "$T/sts.json" "(d['sessions'][0]['firstActivity'], d['sessions'][0]['lastActivity'])")" = "('2026-02-01T10:00:00.100Z', '2026-02-01T10:00:00.300Z')" ]
 CLAUDE_CONFIG_DIR="/nonexistent,$CC_CORPUS" aiu sync --db "$T/env.db" > "$T/env.txt"
 check "CLAUDE_CONFIG_DIR comma list" grep -q "from 1 dir" "$T/env.txt"
 finish

@@ -81,7 +81,8 @@ static struct cc_record asst(const char *mid, const char *rid, int64_t ts, int64
 
 static void apply(struct fx *f, const struct cc_record *r)
 {
-	struct cc_origin o = { 1, 1, 0, 10, "sess-1", "-home-u-proj" };
+	struct cc_origin o = { .file_id = 1, .line_no = 1, .byte_off = 0, .byte_len = 10,
+				.session_hint = "sess-1", .project_dir = "-home-u-proj" };
 	assert_int_equal(store_begin(f->s, &f->err), 0);
 	assert_int_equal(cc_apply_record(&f->a, r, &o, &f->err), 0);
 	assert_int_equal(cc_apply_flush(&f->a, &f->err), 0);
