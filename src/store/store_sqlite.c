@@ -5,7 +5,7 @@
  * SQL). Connection settings follow perf-notes: WAL + synchronous=NORMAL on
  * every open, so commits are cheap and readers never block the writer.
  */
-#include "store/store_sqlite.h"
+#include "store/store_sqlite_int.h"
 #include "store/migrations.h"
 #include "core/buf.h"
 #include "core/kmap.h"
@@ -20,21 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum stmt_id {
-	S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T,
-	S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T,
-	S_FILE_GET, S_FILE_INS, S_FILE_UPD, S_FILE_LIST, S_FILES_RESET,
-	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
-	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT, S_USAGE_PUT_N,
-	S_MSG_ADD,
-	S_ROLLUP_ADD, S_ROLLUP_ADD_N, S_SROLLUP_ADD, S_TROLLUP_ADD, S_TROLLUP_ADD_N,
-	S_BAD_ADD, S_BAD_CLEAR,
-	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
-	S__N
-};
 
-static const char *const stmt_sql[S__N] = {
+const char *const sq_stmt_sql[S__N] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -131,23 +118,7 @@ static const struct {
 	{ S_TROLLUP_ADD, S_TROLLUP_ADD_N, 4 },
 };
 
-struct dict_cache {
-	struct kmap by_name;   /* hash64(name) -> entry index+1 (collisions chained by scan) */
-	char **names;          /* id -> name, owned */
-	size_t cap;
-};
-
-struct sqlite_store {
-	struct store base;
-	sqlite3 *db;
-	int lock_fd;          /* flock()ed <db>.lock while a sync runs, else -1 */
-	sqlite3_stmt *st[S__N];
-	struct dict_cache dict[DICT__N];
-};
-
-static struct sqlite_store *SQ(struct store *s) { return (struct sqlite_store *)s; }
-
-static int db_err(struct sqlite_store *q, struct aiu_err *err, const char *what)
+int sq_db_err(struct sqlite_store *q, struct aiu_err *err, const char *what)
 {
 	return aiu_errf(err, AIU_EDB, "%s: %s: %s", q->base.uri, what, sqlite3_errmsg(q->db));
 }
@@ -159,7 +130,7 @@ static const char *sql_for(enum stmt_id id, struct buf *b)
 		const char *one, *v, *tail;
 		if (multi[m].many != id)
 			continue;
-		one = stmt_sql[multi[m].one];
+		one = sq_stmt_sql[multi[m].one];
 		v = strstr(one, " VALUES (");
 		tail = v ? strchr(v, ')') : NULL;
 		if (!tail)
@@ -175,11 +146,11 @@ static const char *sql_for(enum stmt_id id, struct buf *b)
 		buf_puts(b, tail + 1);
 		return b->failed ? NULL : buf_cstr(b);
 	}
-	return stmt_sql[id];
+	return sq_stmt_sql[id];
 }
 
 /* Returns a reset statement ready for binding, or NULL (err set). */
-static sqlite3_stmt *stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
+sqlite3_stmt *sq_stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
 {
 	if (!q->st[id]) {
 		struct buf b;
@@ -191,7 +162,7 @@ static sqlite3_stmt *stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_er
 			 : SQLITE_NOMEM;
 		buf_release(&b);
 		if (rc != SQLITE_OK) {
-			db_err(q, err, "prepare");
+			sq_db_err(q, err, "prepare");
 			return NULL;
 		}
 	} else {
@@ -207,14 +178,14 @@ static int exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *e
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_err(q, err, what);
+		return sq_db_err(q, err, what);
 	return AIU_OK;
 }
 
 static int simple(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
 {
-	sqlite3_stmt *st = stmt(q, id, err);
-	return st ? exec_stmt(q, st, err, stmt_sql[id]) : AIU_EDB;
+	sqlite3_stmt *st = sq_stmt(q, id, err);
+	return st ? exec_stmt(q, st, err, sq_stmt_sql[id]) : AIU_EDB;
 }
 
 /* A separate lock file, flock()ed: released by the kernel if we die. */
@@ -277,7 +248,7 @@ static int sq_begin(struct store *s, struct aiu_err *err) { return simple(SQ(s),
 static int sq_commit(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_COMMIT, err); }
 static int sq_rollback(struct store *s) { return simple(SQ(s), S_ROLLBACK, NULL); }
 
-static void text_col(sqlite3_stmt *st, int col, char *out, size_t cap)
+void sq_text_col(sqlite3_stmt *st, int col, char *out, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	str_copy(out, t ? (const char *)t : "", cap);
@@ -336,7 +307,7 @@ static int sq_intern(struct store *s, enum store_dict d, const char *str, size_t
 		*id = *hit;
 		return AIU_OK;
 	}
-	if (!(st = stmt(q, get[d], err)))
+	if (!(st = sq_stmt(q, get[d], err)))
 		return AIU_EDB;
 	sqlite3_bind_text(st, 1, str, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -346,8 +317,8 @@ static int sq_intern(struct store *s, enum store_dict d, const char *str, size_t
 	} else {
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
-			return db_err(q, err, "dictionary lookup");
-		if (!(st = stmt(q, add[d], err)))
+			return sq_db_err(q, err, "dictionary lookup");
+		if (!(st = sq_stmt(q, add[d], err)))
 			return AIU_EDB;
 		sqlite3_bind_text(st, 1, str, (int)n, SQLITE_STATIC);
 		if ((rc = exec_stmt(q, st, err, "dictionary insert")) < 0)
@@ -401,7 +372,7 @@ static int sq_file_get(struct store *s, const char *path, struct file_state *out
 		       bool *found, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_FILE_GET, err);
+	sqlite3_stmt *st = sq_stmt(q, S_FILE_GET, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
@@ -413,13 +384,13 @@ static int sq_file_get(struct store *s, const char *path, struct file_state *out
 		file_from_row(st, 1, out);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "file lookup");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : sq_db_err(q, err, "file lookup");
 }
 
 static int sq_file_put(struct store *s, struct file_state *f, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, f->id ? S_FILE_UPD : S_FILE_INS, err);
+	sqlite3_stmt *st = sq_stmt(q, f->id ? S_FILE_UPD : S_FILE_INS, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
@@ -449,7 +420,7 @@ static int sq_file_list(struct store *s, int (*cb)(void *ctx, const struct file_
 			void *ctx, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_FILE_LIST, err);
+	sqlite3_stmt *st = sq_stmt(q, S_FILE_LIST, err);
 	int rc, crc = AIU_OK;
 	if (!st)
 		return AIU_EDB;
@@ -466,7 +437,7 @@ static int sq_file_list(struct store *s, int (*cb)(void *ctx, const struct file_
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(q, err, "file list");
+		return sq_db_err(q, err, "file list");
 	return crc;
 }
 
@@ -481,7 +452,7 @@ static int sq_session_get(struct store *s, const char *uuid, struct session_row 
 			  bool *found, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_SESS_GET, err);
+	sqlite3_stmt *st = sq_stmt(q, S_SESS_GET, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
@@ -495,17 +466,17 @@ static int sq_session_get(struct store *s, const char *uuid, struct session_row 
 		out->first_ts = sqlite3_column_int64(st, 2);
 		out->last_ts = sqlite3_column_int64(st, 3);
 		out->user_msgs = sqlite3_column_int64(st, 4);
-		text_col(st, 5, out->git_branch, sizeof(out->git_branch));
-		text_col(st, 6, out->version, sizeof(out->version));
+		sq_text_col(st, 5, out->git_branch, sizeof(out->git_branch));
+		sq_text_col(st, 6, out->version, sizeof(out->version));
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "session lookup");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : sq_db_err(q, err, "session lookup");
 }
 
 static int sq_session_put(struct store *s, struct session_row *r, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, r->id ? S_SESS_UPD : S_SESS_INS, err);
+	sqlite3_stmt *st = sq_stmt(q, r->id ? S_SESS_UPD : S_SESS_INS, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
@@ -531,21 +502,21 @@ static int sq_session_put(struct store *s, struct session_row *r, struct aiu_err
 static int sq_usage_empty(struct store *s, bool *empty, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_USAGE_EMPTY, err);
+	sqlite3_stmt *st = sq_stmt(q, S_USAGE_EMPTY, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
 	rc = sqlite3_step(st);
 	*empty = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? AIU_OK : db_err(q, err, "usage count");
+	return rc == SQLITE_ROW ? AIU_OK : sq_db_err(q, err, "usage count");
 }
 
 static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
 			struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_USAGE_GET, err);
+	sqlite3_stmt *st = sq_stmt(q, S_USAGE_GET, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
@@ -554,8 +525,8 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 	*found = rc == SQLITE_ROW;
 	if (*found) {
 		o->key = key;
-		text_col(st, 0, o->msg_id, sizeof(o->msg_id));
-		text_col(st, 1, o->req_id, sizeof(o->req_id));
+		sq_text_col(st, 0, o->msg_id, sizeof(o->msg_id));
+		sq_text_col(st, 1, o->req_id, sizeof(o->req_id));
 		o->ts = sqlite3_column_int64(st, 2);
 		o->session_id = sqlite3_column_int64(st, 3);
 		o->project_id = sqlite3_column_int64(st, 4);
@@ -571,7 +542,7 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 		o->file_id = sqlite3_column_int64(st, 14);
 		o->line_no = sqlite3_column_int64(st, 15);
 		o->byte_off = sqlite3_column_int64(st, 16);
-		text_col(st, 17, o->service_tier, sizeof(o->service_tier));
+		sq_text_col(st, 17, o->service_tier, sizeof(o->service_tier));
 		{
 			const void *b = sqlite3_column_blob(st, 18);
 			size_t n = (size_t)sqlite3_column_bytes(st, 18) / sizeof(o->tools[0]);
@@ -583,7 +554,7 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 		}
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "usage lookup");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : sq_db_err(q, err, "usage lookup");
 }
 
 /* Binds one usage row at parameters base+1 .. base+20. */
@@ -618,7 +589,7 @@ static void bind_usage(sqlite3_stmt *st, int base, const struct usage_row *r)
 static int sq_usage_put(struct store *s, const struct usage_row *r, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_USAGE_PUT, err);
+	sqlite3_stmt *st = sq_stmt(q, S_USAGE_PUT, err);
 	if (!st)
 		return AIU_EDB;
 	bind_usage(st, 0, r);
@@ -632,7 +603,7 @@ static int sq_usage_put_many(struct store *s, const struct usage_row *const *row
 	size_t i = 0;
 	int rc;
 	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
-		sqlite3_stmt *st = stmt(q, S_USAGE_PUT_N, err);
+		sqlite3_stmt *st = sq_stmt(q, S_USAGE_PUT_N, err);
 		if (!st)
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
@@ -651,7 +622,7 @@ static int sq_message_add(struct store *s, int64_t key, int64_t session_id, int6
 			  bool *inserted, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_MSG_ADD, err);
+	sqlite3_stmt *st = sq_stmt(q, S_MSG_ADD, err);
 	int rc;
 	if (!st)
 		return AIU_EDB;
@@ -692,7 +663,7 @@ static void bind_rollup(sqlite3_stmt *st, int base, const struct rollup_row *d)
 static int sq_rollup_add(struct store *s, const struct rollup_row *d, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_ROLLUP_ADD, err);
+	sqlite3_stmt *st = sq_stmt(q, S_ROLLUP_ADD, err);
 	if (!st)
 		return AIU_EDB;
 	bind_rollup(st, 0, d);
@@ -706,7 +677,7 @@ static int sq_rollup_add_many(struct store *s, const struct rollup_row *const *d
 	size_t i = 0;
 	int rc;
 	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
-		sqlite3_stmt *st = stmt(q, S_ROLLUP_ADD_N, err);
+		sqlite3_stmt *st = sq_stmt(q, S_ROLLUP_ADD_N, err);
 		if (!st)
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
@@ -724,7 +695,7 @@ static int sq_session_rollup_add(struct store *s, const struct session_rollup_ro
 				 struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_SROLLUP_ADD, err);
+	sqlite3_stmt *st = sq_stmt(q, S_SROLLUP_ADD, err);
 	if (!st)
 		return AIU_EDB;
 	sqlite3_bind_int64(st, 1, d->session_id);
@@ -747,7 +718,7 @@ static int sq_tool_rollup_add(struct store *s, const struct tool_rollup_row *d,
 			      struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_TROLLUP_ADD, err);
+	sqlite3_stmt *st = sq_stmt(q, S_TROLLUP_ADD, err);
 	if (!st)
 		return AIU_EDB;
 	bind_trollup(st, 0, d);
@@ -761,7 +732,7 @@ static int sq_tool_rollup_add_many(struct store *s, const struct tool_rollup_row
 	size_t i = 0;
 	int rc;
 	for (; i + MULTI_ROWS <= n; i += MULTI_ROWS) {
-		sqlite3_stmt *st = stmt(q, S_TROLLUP_ADD_N, err);
+		sqlite3_stmt *st = sq_stmt(q, S_TROLLUP_ADD_N, err);
 		if (!st)
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
@@ -779,7 +750,7 @@ static int sq_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, in
 			   const char *msg, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_BAD_ADD, err);
+	sqlite3_stmt *st = sq_stmt(q, S_BAD_ADD, err);
 	if (!st)
 		return AIU_EDB;
 	sqlite3_bind_int64(st, 1, file_id);
@@ -792,201 +763,11 @@ static int sq_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, in
 static int sq_bad_lines_clear(struct store *s, int64_t file_id, struct aiu_err *err)
 {
 	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_BAD_CLEAR, err);
+	sqlite3_stmt *st = sq_stmt(q, S_BAD_CLEAR, err);
 	if (!st)
 		return AIU_EDB;
 	sqlite3_bind_int64(st, 1, file_id);
 	return exec_stmt(q, st, err, "bad line clear");
-}
-
-/* --- reads ----------------------------------------------------------- */
-
-static void tokens_from(sqlite3_stmt *st, int c, struct tokens *t)
-{
-	t->input = sqlite3_column_int64(st, c + 0);
-	t->output = sqlite3_column_int64(st, c + 1);
-	t->cw5m = sqlite3_column_int64(st, c + 2);
-	t->cw1h = sqlite3_column_int64(st, c + 3);
-	t->cache_read = sqlite3_column_int64(st, c + 4);
-	t->web_search = sqlite3_column_int64(st, c + 5);
-}
-
-/* Runs a prepared scan, handing each row to fill+cb. */
-static int scan_rows(struct sqlite_store *q, sqlite3_stmt *st,
-		     int (*row)(sqlite3_stmt *st, void *cb, void *ctx), void *cb, void *ctx,
-		     struct aiu_err *err, const char *what)
-{
-	int rc, crc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((crc = row(st, cb, ctx)) != 0)
-			break;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(q, err, what);
-	return crc;
-}
-
-static int rollup_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
-{
-	struct rollup_row r;
-	memset(&r, 0, sizeof(r));
-	r.k.bucket = sqlite3_column_int64(st, 0);
-	r.k.project_id = sqlite3_column_int64(st, 1);
-	r.k.model_id = sqlite3_column_int64(st, 2);
-	r.k.variant = (unsigned)sqlite3_column_int(st, 3);
-	r.n = sqlite3_column_int64(st, 4);
-	tokens_from(st, 5, &r.t);
-	r.min_ts = sqlite3_column_int64(st, 11);
-	r.max_ts = sqlite3_column_int64(st, 12);
-	return ((int (*)(void *, const struct rollup_row *))cb)(ctx, &r);
-}
-
-static int sq_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
-			  int (*cb)(void *ctx, const struct rollup_row *r), void *ctx,
-			  struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_ROLLUP_SCAN, err);
-	if (!st)
-		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	sqlite3_bind_int64(st, 3, project_id);
-	return scan_rows(q, st, rollup_row_cb, (void *)cb, ctx, err, "rollup scan");
-}
-
-static int trollup_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
-{
-	struct tool_rollup_row r;
-	r.bucket = sqlite3_column_int64(st, 0);
-	r.project_id = sqlite3_column_int64(st, 1);
-	r.tool_id = sqlite3_column_int64(st, 2);
-	r.n = sqlite3_column_int64(st, 3);
-	return ((int (*)(void *, const struct tool_rollup_row *))cb)(ctx, &r);
-}
-
-static int sq_tool_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
-			       int (*cb)(void *ctx, const struct tool_rollup_row *r), void *ctx,
-			       struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_TROLLUP_SCAN, err);
-	if (!st)
-		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	sqlite3_bind_int64(st, 3, project_id);
-	return scan_rows(q, st, trollup_row_cb, (void *)cb, ctx, err, "tool rollup scan");
-}
-
-static int sess_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
-{
-	struct session_row r;
-	memset(&r, 0, sizeof(r));
-	r.id = sqlite3_column_int64(st, 0);
-	text_col(st, 1, r.uuid, sizeof(r.uuid));
-	r.project_id = sqlite3_column_int64(st, 2);
-	r.first_ts = sqlite3_column_int64(st, 3);
-	r.last_ts = sqlite3_column_int64(st, 4);
-	r.user_msgs = sqlite3_column_int64(st, 5);
-	text_col(st, 6, r.git_branch, sizeof(r.git_branch));
-	text_col(st, 7, r.version, sizeof(r.version));
-	return ((int (*)(void *, const struct session_row *))cb)(ctx, &r);
-}
-
-static int sq_session_scan(struct store *s, int (*cb)(void *ctx, const struct session_row *r),
-			   void *ctx, struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_SESS_SCAN, err);
-	if (!st)
-		return AIU_EDB;
-	return scan_rows(q, st, sess_row_cb, (void *)cb, ctx, err, "session scan");
-}
-
-static int sroll_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
-{
-	struct session_rollup_row r;
-	memset(&r, 0, sizeof(r));
-	r.session_id = sqlite3_column_int64(st, 0);
-	r.model_id = sqlite3_column_int64(st, 1);
-	r.variant = (unsigned)sqlite3_column_int(st, 2);
-	r.n = sqlite3_column_int64(st, 3);
-	tokens_from(st, 4, &r.t);
-	return ((int (*)(void *, const struct session_rollup_row *))cb)(ctx, &r);
-}
-
-static int sq_session_rollup_scan(struct store *s,
-				  int (*cb)(void *ctx, const struct session_rollup_row *r),
-				  void *ctx, struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_SROLLUP_SCAN, err);
-	if (!st)
-		return AIU_EDB;
-	return scan_rows(q, st, sroll_row_cb, (void *)cb, ctx, err, "session rollup scan");
-}
-
-typedef int (*bad_cb_t)(void *ctx, const char *path, int64_t line_no, int64_t byte_off,
-			const char *msg);
-
-static int bad_row_cb(sqlite3_stmt *st, void *cb, void *ctx)
-{
-	const char *path = (const char *)sqlite3_column_text(st, 0);
-	const char *msg = (const char *)sqlite3_column_text(st, 3);
-	return ((bad_cb_t)cb)(ctx, path ? path : "", sqlite3_column_int64(st, 1),
-			      sqlite3_column_int64(st, 2), msg ? msg : "");
-}
-
-static int sq_bad_line_scan(struct store *s, int64_t limit, bad_cb_t cb, void *ctx,
-			    struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, S_BAD_SCAN, err);
-	if (!st)
-		return AIU_EDB;
-	sqlite3_bind_int64(st, 1, limit);
-	return scan_rows(q, st, bad_row_cb, (void *)cb, ctx, err, "bad line scan");
-}
-
-static int sq_dict_find(struct store *s, enum store_dict d, const char *name, int64_t *id,
-			struct aiu_err *err)
-{
-	static const enum stmt_id get[] = { S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T };
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = stmt(q, get[d], err);
-	int rc;
-	if (!st)
-		return AIU_EDB;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : db_err(q, err, "dictionary lookup");
-}
-
-static int sq_dict_scan(struct store *s, enum store_dict d,
-			int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
-			struct aiu_err *err)
-{
-	static const char *const tbl[] = { "SELECT id, name FROM projects ORDER BY id",
-		"SELECT id, name FROM models ORDER BY id", "SELECT id, name FROM tools ORDER BY id" };
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = NULL;
-	int rc, crc = 0;
-
-	if (sqlite3_prepare_v2(q->db, tbl[d], -1, &st, NULL) != SQLITE_OK)
-		return db_err(q, err, "dictionary scan");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		if ((crc = cb(ctx, sqlite3_column_int64(st, 0), name ? name : "")) != 0)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(q, err, "dictionary scan");
-	return crc;
 }
 
 /* --- open / migrate / close -------------------------------------------- */
@@ -1064,7 +845,7 @@ static int migrate(struct sqlite_store *q, struct aiu_err *err)
 		return rc;
 	}
 	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		rc = db_err(q, err, "read schema version");
+		rc = sq_db_err(q, err, "read schema version");
 		goto out;
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)

@@ -1,0 +1,71 @@
+/* store_sqlite_int.h - what the SQLite backend's files share (private to
+ * src/store/). store_sqlite.c owns the connection, the statement table,
+ * writes and open/migrate; store_sqlite_read.c the query-layer reads. */
+#ifndef AIU_STORE_SQLITE_INT_H
+#define AIU_STORE_SQLITE_INT_H
+
+#include "store/store_sqlite.h"
+#include "core/kmap.h"
+
+#include <sqlite3.h>
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T,
+	S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T,
+	S_FILE_GET, S_FILE_INS, S_FILE_UPD, S_FILE_LIST, S_FILES_RESET,
+	S_SESS_GET, S_SESS_INS, S_SESS_UPD,
+	S_USAGE_EMPTY, S_USAGE_GET, S_USAGE_PUT, S_USAGE_PUT_N,
+	S_MSG_ADD,
+	S_ROLLUP_ADD, S_ROLLUP_ADD_N, S_SROLLUP_ADD, S_TROLLUP_ADD, S_TROLLUP_ADD_N,
+	S_BAD_ADD, S_BAD_CLEAR,
+	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
+	S__N
+};
+
+struct dict_cache {
+	struct kmap by_name;   /* hash64(name) -> entry index+1 (collisions chained by scan) */
+	char **names;          /* id -> name, owned */
+	size_t cap;
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	int lock_fd;          /* flock()ed <db>.lock while a sync runs, else -1 */
+	sqlite3_stmt *st[S__N];
+	struct dict_cache dict[DICT__N];
+};
+
+static inline struct sqlite_store *SQ(struct store *s) { return (struct sqlite_store *)s; }
+
+extern const char *const sq_stmt_sql[S__N];
+int sq_db_err(struct sqlite_store *q, struct aiu_err *err, const char *what);
+/* Returns a reset statement ready for binding, or NULL (err set). The
+ * statement belongs to the connection: never finalize it. */
+sqlite3_stmt *sq_stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err);
+/* Copies a text column into out (cap bytes, always terminated). */
+void sq_text_col(sqlite3_stmt *st, int col, char *out, size_t cap);
+
+/* Read ops (store_sqlite_read.c). */
+int sq_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
+		   int (*cb)(void *ctx, const struct rollup_row *r), void *ctx, struct aiu_err *err);
+int sq_tool_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
+			int (*cb)(void *ctx, const struct tool_rollup_row *r), void *ctx,
+			struct aiu_err *err);
+int sq_session_scan(struct store *s, int (*cb)(void *ctx, const struct session_row *r),
+		    void *ctx, struct aiu_err *err);
+int sq_session_rollup_scan(struct store *s,
+			   int (*cb)(void *ctx, const struct session_rollup_row *r),
+			   void *ctx, struct aiu_err *err);
+int sq_bad_line_scan(struct store *s, int64_t limit,
+		     int (*cb)(void *ctx, const char *path, int64_t line_no, int64_t byte_off,
+			       const char *msg),
+		     void *ctx, struct aiu_err *err);
+int sq_dict_find(struct store *s, enum store_dict d, const char *name, int64_t *id,
+		 struct aiu_err *err);
+int sq_dict_scan(struct store *s, enum store_dict d,
+		 int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
+		 struct aiu_err *err);
+
+#endif
