@@ -29,7 +29,7 @@ valid_name() { [[ "$1" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || { echo "pg-test: bad dat
 start() {
   local durable=${1:-}
   [ -x "$PGBIN/initdb" ] || { echo "pg-test: $PGBIN/initdb not found (install postgresql-15: scripts/deps.sh test)" >&2; exit 1; }
-  if [ -f "$STATE/url" ]; then echo "pg-test: already running ($STATE)" >&2; return 0; fi
+  stop   # a server left over from an interrupted run
   mkdir -p "$STATE"
   local dir user pw
   dir=$(mktemp -d /tmp/aiu-pg.XXXXXX)
