@@ -1,7 +1,7 @@
 /* store_pg_int.h - what the PostgreSQL backend's files share (private to
  * src/store/). store_pg.c owns the connection, the statement table,
- * parameters, writes and open/migrate; store_pg_read.c the query-layer
- * reads. */
+ * parameters, locks, transactions and open/migrate; store_pg_write.c the
+ * writes; store_pg_read.c the query-layer reads. */
 #ifndef AIU_STORE_PG_INT_H
 #define AIU_STORE_PG_INT_H
 
@@ -60,15 +60,55 @@ void pgp_i64(struct pgp *p, int64_t v);
 /* n == SIZE_MAX: s is NUL-terminated. */
 void pgp_text(struct pgp *p, const char *s, size_t n);
 
+void pgp_null(struct pgp *p);
+void pgp_bin(struct pgp *p, const void *data, size_t n);
+
 /* Runs prepared statement id with q->p's parameters. On success *res holds
  * the result (the caller PQclear()s it); on failure err names the URI
  * (redacted), what failed and the server's message. */
 int pg_run(struct pg_store *q, enum pg_stmt id, PGresult **res, struct aiu_err *err,
 	   const char *what);
+/* Runs the rows-row form (1..PG_MULTI) of the multi-row statement `one`;
+ * q->p holds rows x columns parameters. */
+int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *err,
+		const char *what);
 /* Value of a BIGINT/INTEGER column (0 when NULL). */
 int64_t pg_i64(const PGresult *r, int row, int col);
 /* Copies a text column into out (cap bytes, always terminated). */
 void pg_text(const PGresult *r, int row, int col, char *out, size_t cap);
+
+/* Write ops (store_pg_write.c). */
+int pg_intern(struct store *s, enum store_dict d, const char *str, size_t n, int64_t *id,
+	      struct aiu_err *err);
+int pg_file_get(struct store *s, const char *path, struct file_state *out, bool *found,
+		struct aiu_err *err);
+int pg_file_put(struct store *s, struct file_state *f, struct aiu_err *err);
+int pg_file_list(struct store *s, int (*cb)(void *ctx, const struct file_state *f), void *ctx,
+		 struct aiu_err *err);
+int pg_files_reset(struct store *s, struct aiu_err *err);
+int pg_session_get(struct store *s, const char *uuid, struct session_row *out, bool *found,
+		   struct aiu_err *err);
+int pg_session_put(struct store *s, struct session_row *row, struct aiu_err *err);
+int pg_usage_empty(struct store *s, bool *empty, struct aiu_err *err);
+int pg_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
+		 struct aiu_err *err);
+int pg_usage_put(struct store *s, const struct usage_row *row, struct aiu_err *err);
+int pg_usage_put_many(struct store *s, const struct usage_row *const *rows, size_t n,
+		      struct aiu_err *err);
+int pg_message_add(struct store *s, int64_t key, int64_t session_id, int64_t ts,
+		   int64_t file_id, int64_t byte_off, int64_t byte_len, bool *inserted,
+		   struct aiu_err *err);
+int pg_rollup_add(struct store *s, const struct rollup_row *d, struct aiu_err *err);
+int pg_rollup_add_many(struct store *s, const struct rollup_row *const *d, size_t n,
+		       struct aiu_err *err);
+int pg_session_rollup_add(struct store *s, const struct session_rollup_row *d,
+			  struct aiu_err *err);
+int pg_tool_rollup_add(struct store *s, const struct tool_rollup_row *d, struct aiu_err *err);
+int pg_tool_rollup_add_many(struct store *s, const struct tool_rollup_row *d, size_t n,
+			    struct aiu_err *err);
+int pg_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, int64_t byte_off,
+		    const char *msg, struct aiu_err *err);
+int pg_bad_lines_clear(struct store *s, int64_t file_id, struct aiu_err *err);
 
 /* Read ops (store_pg_read.c). */
 int pg_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
