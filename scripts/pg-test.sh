@@ -20,8 +20,13 @@ cmd=${1:-}
 STATE=${2:-}
 [ -n "$cmd" ] && [ -n "$STATE" ] || { echo "usage: $0 start|stop|url|createdb|dropdb STATE [NAME]" >&2; exit 2; }
 
-as_owner() { # runs a server binary as the unprivileged owner when we are root
-  if [ "$(id -u)" -eq 0 ]; then runuser -u "$(cat "$STATE/user")" -- "$@"; else "$@"; fi
+as_owner() { # runs a server binary as the unprivileged owner when we are root,
+  # from the temp dir (the caller's directory may be closed to that user)
+  if [ "$(id -u)" -eq 0 ]; then
+    ( cd "$(cat "$STATE/dir")" && runuser -u "$(cat "$STATE/user")" -- "$@" )
+  else
+    "$@"
+  fi
 }
 psql_admin() { "$PGBIN/psql" "$(cat "$STATE/url")" -X -q -v ON_ERROR_STOP=1 "$@"; }
 valid_name() { [[ "$1" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || { echo "pg-test: bad database name '$1'" >&2; exit 2; }; }
