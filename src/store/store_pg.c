@@ -325,45 +325,51 @@ static const char *multi_sql(enum pg_stmt one, int ncols, int rows, struct buf *
 	return b->failed ? NULL : buf_cstr(b);
 }
 
-static int prepare(struct pg_store *q, enum pg_stmt id, struct aiu_err *err)
+/* SQL text of statement id; multi-row forms are generated into b. */
+static const char *sql_for(enum pg_stmt id, struct buf *b)
 {
-	char name[16];
-	struct buf b;
-	const char *sql = stmt_sql[id];
-	PGresult *r;
-	int rc;
-
-	if (q->prepared[id])
-		return AIU_OK;
-	buf_init(&b, 1 << 20);
 	for (size_t m = 0; m < sizeof(multi) / sizeof(multi[0]); m++)
 		if (multi[m].many == id)
-			sql = multi_sql(multi[m].one, multi[m].ncols, PG_MULTI, &b);
-	snprintf(name, sizeof(name), "aiu%d", (int)id);
-	r = sql ? PQprepare(q->conn, name, sql, 0, NULL) : NULL;
-	buf_release(&b);
-	if (!sql)
-		return aiu_errf(err, AIU_ENOMEM, "out of memory (statement text)");
-	if ((rc = check(q, r, NULL, err, "prepare")) == AIU_OK)
-		q->prepared[id] = true;
-	return rc;
+			return multi_sql(multi[m].one, multi[m].ncols, PG_MULTI, b);
+	return stmt_sql[id];
 }
 
+/* A statement's first use runs it unnamed (parse, bind and execute in one
+ * round trip); from its second use on it is prepared once and reused, so
+ * one-shot reads cost no extra round trip and hot writes skip parsing. */
 int pg_run(struct pg_store *q, enum pg_stmt id, PGresult **res, struct aiu_err *err,
 	   const char *what)
 {
 	char name[16];
 	struct pgp *p = q->p;
+	struct buf b;
+	const char *sql;
 	int rc;
 	if (res)
 		*res = NULL;
 	if (p->overflow)
 		return aiu_errf(err, AIU_ENOMEM, "%s: %s: too many parameters or out of memory",
 				q->base.uri, what);
-	if ((rc = prepare(q, id, err)) < 0)
-		return rc;
 	snprintf(name, sizeof(name), "aiu%d", (int)id);
-	return check(q, PQexecPrepared(q->conn, name, p->n, p->v, p->len, p->fmt, 0), res, err, what);
+	if (q->prepared[id])
+		return check(q, PQexecPrepared(q->conn, name, p->n, p->v, p->len, p->fmt, 0), res,
+			     err, what);
+	buf_init(&b, 1 << 20);
+	if (!(sql = sql_for(id, &b))) {
+		buf_release(&b);
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (statement text)");
+	}
+	if (!q->used[id]) {
+		q->used[id] = true;
+		rc = check(q, PQexecParams(q->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 0), res,
+			   err, what);
+	} else if ((rc = check(q, PQprepare(q->conn, name, sql, 0, NULL), NULL, err, "prepare")) == AIU_OK) {
+		q->prepared[id] = true;
+		rc = check(q, PQexecPrepared(q->conn, name, p->n, p->v, p->len, p->fmt, 0), res, err,
+			   what);
+	}
+	buf_release(&b);
+	return rc;
 }
 
 int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *err,
@@ -587,6 +593,13 @@ static int migrate(struct pg_store *q, struct aiu_err *err)
 	PGresult *r = NULL;
 	int64_t v;
 
+	/* the usual case, without a lock: the schema is already current */
+	r = PQexec(q->conn, "SELECT max(version) FROM schema_version");
+	v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? pg_i64(r, 0, 0) : -1;
+	PQclear(r);
+	r = NULL;
+	if (v == last)
+		return AIU_OK;
 	if ((rc = run_const(q, "SELECT pg_advisory_lock(" LOCK_MIGRATE ")", err)) < 0)
 		return rc;
 	if ((rc = run_const(q, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
@@ -661,9 +674,10 @@ static void scrub(char *msg, const char *secret)
 
 int store_pg_open(const char *uri, struct store **out, struct aiu_err *err)
 {
+	/* the URI may override the first two; client_encoding (after it) is ours */
 	static const char *const keys[] = { "connect_timeout", "fallback_application_name",
-					    "dbname", NULL };
-	const char *vals[] = { "10", "aiusage", uri, NULL };
+					    "dbname", "client_encoding", NULL };
+	const char *vals[] = { "10", "aiusage", uri, "UTF8", NULL };
 	struct pg_store *q = calloc(1, sizeof(*q));
 	char red[1024], msg[512];
 	int rc = AIU_OK;
@@ -692,7 +706,7 @@ int store_pg_open(const char *uri, struct store **out, struct aiu_err *err)
 		goto out;
 	}
 	PQsetNoticeProcessor(q->conn, quiet_notices, NULL);
-	if (PQsetClientEncoding(q->conn, "UTF8") != 0) {
+	if (PQclientEncoding(q->conn) != pg_char_to_encoding("UTF8")) {
 		rc = aiu_errf(err, AIU_EDB, "%s: cannot use UTF8 client encoding", red);
 		goto out;
 	}

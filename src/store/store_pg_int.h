@@ -47,7 +47,8 @@ struct pgp {
 struct pg_store {
 	struct store base;            /* base.uri is the redacted URI (no password) */
 	PGconn *conn;
-	bool prepared[P__N];
+	bool used[P__N];              /* run once already (unnamed) */
+	bool prepared[P__N];          /* prepared on this connection as "aiu<id>" */
 	bool locked;                  /* holds the sync advisory lock */
 	struct pgp *p;                /* reused parameter block */
 	struct dict_cache dict[DICT__N];
