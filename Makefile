@@ -1,7 +1,9 @@
 # aiusage - the front door. Two commands matter:
 #   make run    install what is missing, build, sync local data, show it
 #   make test   install what is missing, build, run every test (plain and
-#               under ASan+UBSan), and run the fuzzers for a bounded time
+#               under ASan+UBSan; store tests on SQLite and again on a
+#               throw-away PostgreSQL that ctest starts and stops), and run
+#               the fuzzers for a bounded time
 # The real build is CMake; this file only drives it.
 
 BUILD      ?= build
@@ -33,12 +35,14 @@ test: deps-test test-plain test-asan fuzz
 test-plain:
 	cmake -S . -B $(BUILD)-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIU_WERROR=ON -DAIU_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD)-test -j $(JOBS)
-	cd $(BUILD)-test && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD)-test && ctest --output-on-failure -j $(JOBS); rc=$$?; \
+	  $(CURDIR)/scripts/pg-test.sh stop pgtest; exit $$rc
 
 test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DAIU_WERROR=ON -DAIU_SANITIZE=ON -DAIU_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 AIU_UNDER_ASAN=1 ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 AIU_UNDER_ASAN=1 ctest --output-on-failure -j $(JOBS); rc=$$?; \
+	  $(CURDIR)/scripts/pg-test.sh stop pgtest; exit $$rc
 
 fuzz:
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DAIU_FUZZ=ON -DAIU_TESTS=OFF >/dev/null

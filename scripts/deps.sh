@@ -8,7 +8,8 @@ want=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libxxhash-d
 # only installed from Debian when the command is missing.
 cmds=()
 case "${1:-build}" in
-  test)  want+=(libcmocka-dev clang libclang-rt-14-dev); cmds+=(python3 npm) ;;
+  # postgresql-15: the tests start a throw-away server (scripts/pg-test.sh)
+  test)  want+=(libcmocka-dev clang libclang-rt-14-dev postgresql-15); cmds+=(python3 npm) ;;
   bench) want+=(time); cmds+=(python3 npm) ;;
 esac
 missing=()

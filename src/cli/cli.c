@@ -24,7 +24,7 @@ struct opt {
 #define F(field) offsetof(struct cli_ctx, field)
 
 static const struct opt opts[] = {
-	{ "db", 0, O_STR, F(db), "database path (default $AIUSAGE_DB or ~/.local/share/aiusage/aiusage.db)" },
+	{ "db", 0, O_STR, F(db), "database path or postgres:// URL (default $AIUSAGE_DB or ~/.local/share/aiusage/aiusage.db)" },
 	{ "claude-dir", 0, O_DIR, 0, "Claude config or projects dir (repeatable; overrides CLAUDE_CONFIG_DIR)" },
 	{ "pricing", 0, O_STR, F(pricing_file), "JSON price file adding or overriding models" },
 	{ "tz", 'z', O_STR, F(tz_name), "IANA time zone for day boundaries (default: local)" },

@@ -13,5 +13,8 @@ struct migration {
 
 extern const struct migration sqlite_migrations[];
 extern const int sqlite_migrations_n;
+/* PostgreSQL: the same steps and version numbers (migrations_pg.c). */
+extern const struct migration pg_migrations[];
+extern const int pg_migrations_n;
 
 #endif

@@ -1,6 +1,7 @@
 /* store.c - backend selection and the default database location. */
 #include "store/store.h"
 #include "store/store_sqlite.h"
+#include "store/store_pg.h"
 #include "core/strutil.h"
 
 #include <errno.h>
@@ -57,8 +58,7 @@ int store_open(const char *uri, struct store **out, struct aiu_err *err)
 	int rc;
 	*out = NULL;
 	if (str_has_prefix(uri, "postgres://") || str_has_prefix(uri, "postgresql://"))
-		return aiu_errf(err, AIU_EARG, "PostgreSQL stores are not supported by this build yet (%s)",
-				"postgres://...");
+		return store_pg_open(uri, out, err);
 	if (strcmp(uri, ":memory:") != 0 && (rc = mkdirs_for(uri, err)) < 0)
 		return rc;
 	return store_sqlite_open(uri, out, err);

@@ -206,7 +206,8 @@ struct store {
 	char *uri;            /* path or URL as opened; owned */
 };
 
-/* Opens (creating and migrating) the store at uri: a file path for SQLite.
+/* Opens (creating and migrating) the store at uri: a file path for SQLite,
+ * a postgres:// or postgresql:// URI for PostgreSQL (store_pg.h).
  * Caller closes with store_close(). */
 int store_open(const char *uri, struct store **out, struct aiu_err *err);
 void store_close(struct store *s);

@@ -246,7 +246,20 @@ static void sq_bulk_mode(struct store *s, bool on)
 
 static int sq_begin(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_BEGIN, err); }
 static int sq_commit(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_COMMIT, err); }
-static int sq_rollback(struct store *s) { return simple(SQ(s), S_ROLLBACK, NULL); }
+/* A rolled-back transaction may have interned names whose rows are gone
+ * (and whose ids SQLite hands out again): the dictionary caches start over. */
+static int sq_rollback(struct store *s)
+{
+	struct sqlite_store *q = SQ(s);
+	for (int d = 0; d < DICT__N; d++) {
+		for (size_t i = 0; i < q->dict[d].cap; i++) {
+			free(q->dict[d].names[i]);
+			q->dict[d].names[i] = NULL;
+		}
+		kmap_clear(&q->dict[d].by_name);
+	}
+	return simple(q, S_ROLLBACK, NULL);
+}
 
 void sq_text_col(sqlite3_stmt *st, int col, char *out, size_t cap)
 {

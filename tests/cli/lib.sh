@@ -6,10 +6,55 @@ AIU_SRC=${AIU_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 AIU_CORPUS=${AIU_CORPUS:-$AIU_SRC/../shared/corpus}
 CC_CORPUS="$AIU_CORPUS/claude-code"
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# Backend under test. ctest registers every CLI test twice: cli_* on SQLite
+# and pg_cli_* with AIU_TEST_BACKEND=pg and AIU_PG_STATE naming the test
+# server (scripts/pg-test.sh, started by a ctest fixture). Tests name their
+# stores as SQLite paths; `aiu --db PATH` and `$(db PATH)` turn each PATH
+# into its own fresh PostgreSQL database, dropped when the test ends.
+AIU_TEST_BACKEND=${AIU_TEST_BACKEND:-sqlite}
+PGTEST="$AIU_SRC/scripts/pg-test.sh"
+PSQL=${PSQL:-/usr/lib/postgresql/15/bin/psql}
+cleanup() {
+  local f
+  if [ -d "$T/.pgdb" ]; then
+    for f in "$T"/.pgdb/*; do
+      [ -f "$f" ] && "$PGTEST" dropdb "$AIU_PG_STATE" "aiu_t_$(basename "$f")" > /dev/null 2>&1 || true
+    done
+  fi
+  rm -rf "$T"
+}
+trap cleanup EXIT
 export HOME="$T/home" XDG_DATA_HOME="$T/home/.local/share" XDG_CONFIG_HOME="$T/home/.config"
 unset CLAUDE_CONFIG_DIR AIUSAGE_DB
 mkdir -p "$HOME"
+# db PATH: the store a test means by the SQLite file PATH: PATH itself, or on
+# PostgreSQL the URL of a fresh database (the same one for the same PATH).
+db() {
+  case "$1" in postgres://*|postgresql://*) echo "$1"; return 0 ;; esac
+  if [ "$AIU_TEST_BACKEND" != pg ]; then echo "$1"; return 0; fi
+  local h
+  h=$(printf '%s' "$1" | md5sum | cut -c1-16)   # $T is unique, so is the path
+  mkdir -p "$T/.pgdb"
+  if [ ! -s "$T/.pgdb/$h" ]; then
+    "$PGTEST" createdb "$AIU_PG_STATE" "aiu_t_$h" > "$T/.pgdb/$h.tmp" || { echo "cannot create a test database" >&2; return 1; }
+    mv "$T/.pgdb/$h.tmp" "$T/.pgdb/$h"
+  fi
+  cat "$T/.pgdb/$h"
+}
+if [ "$AIU_TEST_BACKEND" = pg ]; then
+  [ -f "${AIU_PG_STATE:-/nonexistent}/url" ] || { echo "not ok - no PostgreSQL test server (AIU_PG_STATE=${AIU_PG_STATE:-unset}; ctest starts one)"; exit 1; }
+  # commands without --db use the default store: make that PostgreSQL too
+  AIUSAGE_DB=$(db "$T/default.db")
+  export AIUSAGE_DB
+fi
+# default_store_exists: has the default store been created (its schema)?
+default_store_exists() {
+  if [ "$AIU_TEST_BACKEND" = pg ]; then
+    [ "$("$PSQL" "$AIUSAGE_DB" -XAtc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" != 0 ]
+  else
+    [ -e "$XDG_DATA_HOME/aiusage/aiusage.db" ]
+  fi
+}
 export NO_COLOR=1 TZ=UTC
 PASS=0
 FAIL=0
@@ -20,7 +65,17 @@ check() { # check "description" command...
   local d=$1; shift
   if "$@"; then ok "$d"; else fail "$d"; fi
 }
-aiu() { "$AIU_BIN" "$@"; }
+# aiu ARGS: the binary, with every --db PATH mapped through db().
+aiu() {
+  local a=() prev="" x
+  for x in "$@"; do
+    if [ "$prev" = --db ]; then x=$(db "$x"); fi
+    case "$x" in --db=*) x="--db=$(db "${x#--db=}")" ;; esac
+    a+=("$x")
+    prev=$x
+  done
+  "$AIU_BIN" "${a[@]}"
+}
 need_corpus() {
   if [ ! -d "$CC_CORPUS/projects" ]; then echo "1..0 # SKIP no corpus at $CC_CORPUS"; exit 0; fi
 }

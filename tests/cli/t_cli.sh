@@ -9,7 +9,7 @@ check "--help lists commands" sh -c "'$AIU_BIN' --help | grep -q blocks"
 check "--version" sh -c "'$AIU_BIN' --version | grep -q '^aiusage '"
 check "unknown option fails with a message" sh -c "! '$AIU_BIN' daily --bogus 2> '$T/e' && grep -q \"unknown option '--bogus'\" '$T/e'"
 check "bad date names the option" sh -c "! '$AIU_BIN' daily --since 2025-13-01 2> '$T/e' && grep -q -- '--since' '$T/e'"
-check "bad zone is reported" sh -c "! '$AIU_BIN' daily --db '$DB' --no-sync --tz Mars/Base 2> '$T/e' && grep -q 'Mars/Base' '$T/e'"
+check "bad zone is reported" sh -c "! '$AIU_BIN' daily --db '$(db "$DB")' --no-sync --tz Mars/Base 2> '$T/e' && grep -q 'Mars/Base' '$T/e'"
 check "--json and --csv conflict" sh -c "! '$AIU_BIN' daily --json --csv 2>/dev/null"
 check "unknown command" sh -c "! '$AIU_BIN' frobnicate 2>/dev/null"
 r daily --json --tz UTC --since 20250901 --until 2025-09-30 > "$T/sep.json"
@@ -53,7 +53,7 @@ check "unknown model listed in unpricedModels" [ "$(jget "$T/u.json" "d['unprice
 check "unknown model warned about" grep -q "claude-mystery-9" "$T/u.err"
 aiu daily --db "$T/u.db" --no-sync > "$T/u.txt"
 check "table marks unpriced cost" grep -q "no price for model 'claude-mystery-9'" "$T/u.txt"
-check "AIUSAGE_DB selects the database" sh -c "AIUSAGE_DB='$DB' '$AIU_BIN' daily --no-sync --json | grep -q '\"requests\": 931'"
+check "AIUSAGE_DB selects the database" sh -c "AIUSAGE_DB='$(db "$DB")' '$AIU_BIN' daily --no-sync --json | grep -q '\"requests\": 931'"
 # A streamed response (one line per content block, repeated ids and usage)
 # and a resumed copy of it in another file: one request, its final usage,
 # each tool call once, and the session spans all of its lines.

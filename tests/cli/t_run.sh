@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 aiu run < /dev/null > "$T/run.txt"
 check "run without data says so" grep -q "No Claude Code transcripts found" "$T/run.txt"
 check "run without data offers the demo" grep -q "aiusage demo" "$T/run.txt"
-check "run without data creates no default database" [ ! -e "$XDG_DATA_HOME/aiusage/aiusage.db" ]
+no_default_store() { ! default_store_exists; }
+check "run without data creates no default database" no_default_store
 aiu run --yes < /dev/null > "$T/run2.txt"
 check "run --yes loads the demo" grep -q "Demo database:" "$T/run2.txt"
 check "run --yes shows the daily report" grep -q "Claude Code usage - daily" "$T/run2.txt"

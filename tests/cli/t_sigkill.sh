@@ -14,10 +14,11 @@ echo "# reference: $REF"
 runs=${SIGKILL_RUNS:-8}
 for i in $(seq 1 "$runs"); do
   DB="$T/k$i.db"
+  DBU=$(db "$DB")   # a file path, or a fresh PostgreSQL database (created here, not in the background)
   # kill after a random delay, up to three times, then let a sync finish
   for k in 1 2 3; do
     # the binary itself in the background, so $! is its pid (not a subshell's)
-    "$AIU_BIN" sync --db "$DB" --claude-dir "$T/claude" --quiet --commit-bytes $((1 << 20)) 2>/dev/null &
+    "$AIU_BIN" sync --db "$DBU" --claude-dir "$T/claude" --quiet --commit-bytes $((1 << 20)) 2>/dev/null &
     pid=$!
     sleep "0.$(( (RANDOM % 9) + 1 ))$(( RANDOM % 10 ))"
     kill -9 "$pid" 2>/dev/null || true
@@ -29,15 +30,17 @@ for i in $(seq 1 "$runs"); do
 done
 
 DB="$T/both.db"
-"$AIU_BIN" sync --db "$DB" --claude-dir "$T/claude" --quiet & p1=$!
-"$AIU_BIN" sync --db "$DB" --claude-dir "$T/claude" --quiet & p2=$!
+DBU=$(db "$DB")
+"$AIU_BIN" sync --db "$DBU" --claude-dir "$T/claude" --quiet & p1=$!
+"$AIU_BIN" sync --db "$DBU" --claude-dir "$T/claude" --quiet & p2=$!
 r1=0; r2=0
 wait "$p1" || r1=$?
 wait "$p2" || r2=$?
 check "concurrent syncs both succeed" [ "$r1$r2" = 00 ]
 check "concurrent syncs give exact totals" [ "$(totals "$DB")" = "$REF" ]
 # a report while a sync holds the lock shows stored data instead of failing
-"$AIU_BIN" sync --db "$T/busy.db" --claude-dir "$T/claude" --quiet & p3=$!
+DBU=$(db "$T/busy.db")
+"$AIU_BIN" sync --db "$DBU" --claude-dir "$T/claude" --quiet & p3=$!
 sleep 0.2
 check "a report during a sync still answers" aiu daily --db "$T/busy.db" --claude-dir "$T/claude" --json --quiet
 wait "$p3" || true

@@ -1,5 +1,6 @@
 /* test_apply.c - deduplication and rollup bookkeeping in cc_apply, on a
- * real SQLite store (temp file), with hand-built records. */
+ * real store (SQLite temp file, or a fresh PostgreSQL database as
+ * pg_test_apply; see test_db.h), with hand-built records. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,11 +13,10 @@
 
 #include "ingest/cc_apply.h"
 #include "store/store.h"
-#include "store/store_sqlite.h"
-#include <sqlite3.h>
+#include "test_db.h"
 
 struct fx {
-	char path[64];
+	struct tdb db;
 	struct store *s;
 	struct cc_apply a;
 	struct aiu_err err;
@@ -25,12 +25,8 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	int fd;
-	snprintf(f->path, sizeof(f->path), "/tmp/aiu-test-apply-XXXXXX");
-	fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
-	assert_int_equal(store_open(f->path, &f->s, &f->err), 0);
+	assert_int_equal(tdb_create(&f->db), 0);
+	assert_int_equal(store_open(f->db.uri, &f->s, &f->err), 0);
 	cc_apply_init(&f->a, f->s);
 	*state = f;
 	return 0;
@@ -39,14 +35,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[80];
 	cc_apply_release(&f->a);
 	store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
+	tdb_destroy(&f->db);
 	free(f);
 	return 0;
 }
@@ -92,28 +83,14 @@ static void apply(struct fx *f, const struct cc_record *r)
 /* Sum of one rollup column over all buckets. */
 static int64_t rsum(struct fx *f, const char *col)
 {
-	sqlite3 *db = store_sqlite_handle(f->s);
-	sqlite3_stmt *st;
 	char sql[128];
-	int64_t v = -1;
 	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(%s),0) FROM rollup_usage", col);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return tdb_scalar(f->s, sql);
 }
 
 static int64_t count(struct fx *f, const char *sql)
 {
-	sqlite3 *db = store_sqlite_handle(f->s);
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return tdb_scalar(f->s, sql);
 }
 
 static void test_largest_wins(void **state)

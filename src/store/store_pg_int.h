@@ -1,0 +1,136 @@
+/* store_pg_int.h - what the PostgreSQL backend's files share (private to
+ * src/store/). store_pg.c owns the connection, the statement table,
+ * parameters, locks, transactions and open/migrate; store_pg_write.c the
+ * writes; store_pg_read.c the query-layer reads. */
+#ifndef AIU_STORE_PG_INT_H
+#define AIU_STORE_PG_INT_H
+
+#include "store/store_pg.h"
+#include "store/dict_cache.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+enum pg_stmt {
+	P_DICT_GET_P, P_DICT_GET_M, P_DICT_GET_T,
+	P_DICT_ADD_P, P_DICT_ADD_M, P_DICT_ADD_T,
+	P_DICT_NAME_P, P_DICT_NAME_M, P_DICT_NAME_T,
+	P_DICT_SCAN_P, P_DICT_SCAN_M, P_DICT_SCAN_T,
+	P_FILE_GET, P_FILE_INS, P_FILE_UPD, P_FILE_LIST, P_FILES_RESET,
+	P_SESS_GET, P_SESS_INS, P_SESS_UPD,
+	P_USAGE_EMPTY, P_USAGE_GET, P_USAGE_PUT, P_USAGE_PUT_N,
+	P_MSG_ADD,
+	P_ROLLUP_ADD, P_ROLLUP_ADD_N, P_SROLLUP_ADD, P_TROLLUP_ADD, P_TROLLUP_ADD_N,
+	P_BAD_ADD, P_BAD_CLEAR,
+	P_ROLLUP_SCAN, P_TROLLUP_SCAN, P_SESS_SCAN, P_SROLLUP_SCAN, P_BAD_SCAN,
+	P_LOCK_TRY, P_LOCK_FREE,
+	P__N
+};
+
+#define PG_MULTI 64                 /* rows per multi-row statement */
+#define PG_MAXP (PG_MULTI * 20)     /* parameters per statement (usage rows are widest) */
+
+/* Parameters of one statement, all sent as text except bytea (binary).
+ * Integers are formatted exactly (PRId64); strings that are not valid
+ * UTF-8 (PostgreSQL would reject them) are sent with each bad byte
+ * replaced by U+FFFD. */
+struct pgp {
+	int n;
+	bool overflow;                /* more than PG_MAXP: the statement is refused */
+	const char *v[PG_MAXP];
+	int len[PG_MAXP];
+	int fmt[PG_MAXP];
+	char num[PG_MAXP][24];
+	char *tmp[PG_MAXP];           /* owned copies, freed by pgp_reset */
+};
+
+struct pg_store {
+	struct store base;            /* base.uri is the redacted URI (no password) */
+	PGconn *conn;
+	bool used[P__N];              /* run once already (unnamed) */
+	bool prepared[P__N];          /* prepared on this connection as "aiu<id>" */
+	bool locked;                  /* holds the sync advisory lock */
+	struct pgp *p;                /* reused parameter block */
+	struct dict_cache dict[DICT__N];
+};
+
+static inline struct pg_store *PGQ(struct store *s) { return (struct pg_store *)s; }
+
+void pgp_reset(struct pgp *p);
+void pgp_i64(struct pgp *p, int64_t v);
+/* n == SIZE_MAX: s is NUL-terminated. */
+void pgp_text(struct pgp *p, const char *s, size_t n);
+
+void pgp_null(struct pgp *p);
+void pgp_bin(struct pgp *p, const void *data, size_t n);
+
+/* Runs prepared statement id with q->p's parameters. On success *res holds
+ * the result (the caller PQclear()s it); on failure err names the URI
+ * (redacted), what failed and the server's message. */
+int pg_run(struct pg_store *q, enum pg_stmt id, PGresult **res, struct aiu_err *err,
+	   const char *what);
+/* Runs the rows-row form (1..PG_MULTI) of the multi-row statement `one`;
+ * q->p holds rows x columns parameters. */
+int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *err,
+		const char *what);
+/* Value of a BIGINT/INTEGER column (0 when NULL). */
+int64_t pg_i64(const PGresult *r, int row, int col);
+/* Copies a text column into out (cap bytes, always terminated). */
+void pg_text(const PGresult *r, int row, int col, char *out, size_t cap);
+
+/* Write ops (store_pg_write.c). */
+int pg_intern(struct store *s, enum store_dict d, const char *str, size_t n, int64_t *id,
+	      struct aiu_err *err);
+int pg_file_get(struct store *s, const char *path, struct file_state *out, bool *found,
+		struct aiu_err *err);
+int pg_file_put(struct store *s, struct file_state *f, struct aiu_err *err);
+int pg_file_list(struct store *s, int (*cb)(void *ctx, const struct file_state *f), void *ctx,
+		 struct aiu_err *err);
+int pg_files_reset(struct store *s, struct aiu_err *err);
+int pg_session_get(struct store *s, const char *uuid, struct session_row *out, bool *found,
+		   struct aiu_err *err);
+int pg_session_put(struct store *s, struct session_row *row, struct aiu_err *err);
+int pg_usage_empty(struct store *s, bool *empty, struct aiu_err *err);
+int pg_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
+		 struct aiu_err *err);
+int pg_usage_put(struct store *s, const struct usage_row *row, struct aiu_err *err);
+int pg_usage_put_many(struct store *s, const struct usage_row *const *rows, size_t n,
+		      struct aiu_err *err);
+int pg_message_add(struct store *s, int64_t key, int64_t session_id, int64_t ts,
+		   int64_t file_id, int64_t byte_off, int64_t byte_len, bool *inserted,
+		   struct aiu_err *err);
+int pg_rollup_add(struct store *s, const struct rollup_row *d, struct aiu_err *err);
+int pg_rollup_add_many(struct store *s, const struct rollup_row *const *d, size_t n,
+		       struct aiu_err *err);
+int pg_session_rollup_add(struct store *s, const struct session_rollup_row *d,
+			  struct aiu_err *err);
+int pg_tool_rollup_add(struct store *s, const struct tool_rollup_row *d, struct aiu_err *err);
+int pg_tool_rollup_add_many(struct store *s, const struct tool_rollup_row *d, size_t n,
+			    struct aiu_err *err);
+int pg_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, int64_t byte_off,
+		    const char *msg, struct aiu_err *err);
+int pg_bad_lines_clear(struct store *s, int64_t file_id, struct aiu_err *err);
+
+/* Read ops (store_pg_read.c). */
+int pg_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
+		   int (*cb)(void *ctx, const struct rollup_row *r), void *ctx, struct aiu_err *err);
+int pg_tool_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
+			int (*cb)(void *ctx, const struct tool_rollup_row *r), void *ctx,
+			struct aiu_err *err);
+int pg_session_scan(struct store *s, int (*cb)(void *ctx, const struct session_row *r),
+		    void *ctx, struct aiu_err *err);
+int pg_session_rollup_scan(struct store *s,
+			   int (*cb)(void *ctx, const struct session_rollup_row *r),
+			   void *ctx, struct aiu_err *err);
+int pg_bad_line_scan(struct store *s, int64_t limit,
+		     int (*cb)(void *ctx, const char *path, int64_t line_no, int64_t byte_off,
+			       const char *msg),
+		     void *ctx, struct aiu_err *err);
+int pg_dict_find(struct store *s, enum store_dict d, const char *name, int64_t *id,
+		 struct aiu_err *err);
+int pg_dict_scan(struct store *s, enum store_dict d,
+		 int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
+		 struct aiu_err *err);
+const char *pg_dict_name(struct store *s, enum store_dict d, int64_t id);
+
+#endif
