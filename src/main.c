@@ -21,6 +21,8 @@ const struct command commands[] = {
 	{ "projects", cmd_report, "usage and cost per project" },
 	{ "models", cmd_report, "usage and cost per model" },
 	{ "tools", cmd_report, "tool calls per tool" },
+	{ "pull", cmd_pull, "fetch organisation data: pull anthropic|all [--since D] [--until D]" },
+	{ "org", cmd_org, "organisation spend, people, teams and attribution coverage from the store" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },
