@@ -91,7 +91,7 @@ int cmd_pull(struct cli_ctx *c)
 	struct aiu_config cfg;
 	struct pull_ctx p;
 	const char *which = c->npositional ? c->positional[0] : "all";
-	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS");
+	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS"), *rpm = getenv("AIUSAGE_PULL_RPM");
 	bool any = false, locked = false;
 	int rc, failed = 0;
 
@@ -110,6 +110,10 @@ int cmd_pull(struct cli_ctx *c)
 	}
 	if (bo && *bo && parse_i64_range(bo, 1, 600000, &p.backoff_ms) < 0) {
 		rc = aiu_errf(&err, AIU_EARG, "AIUSAGE_HTTP_BACKOFF_MS: expected 1 to 600000");
+		goto out;
+	}
+	if (rpm && *rpm && parse_i64_range(rpm, 1, 1000000, &p.rpm) < 0) {
+		rc = aiu_errf(&err, AIU_EARG, "AIUSAGE_PULL_RPM: expected 1 to 1000000");
 		goto out;
 	}
 	if ((rc = today_day(&p.today, &err)) < 0)
