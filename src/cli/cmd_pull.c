@@ -33,7 +33,7 @@ static int run_source(struct cli_ctx *c, const struct pull_source *src, struct p
 	memset(&run, 0, sizeof(run));
 	str_copy(run.source, src->name, sizeof(run.source));
 	run.started_ms = now_ms();
-	run.from_day = p->since_day != INT64_MIN ? p->since_day : 0;
+	run.from_day = p->since_day != INT64_MIN ? p->since_day : p->today - p->backfill_days + 1;
 	run.to_day = p->until_day != INT64_MAX ? p->until_day : p->today;
 	if ((rc = store_begin(s, err)) < 0 || (rc = s->ops->org_run_start(s, &run, err)) < 0 ||
 	    (rc = store_commit(s, err)) < 0) {
