@@ -29,9 +29,9 @@ static void pct(int64_t part, int64_t whole, char *out, size_t cap)
 		snprintf(out, cap, "n/a");
 		return;
 	}
-	/* one decimal, integer arithmetic */
-	snprintf(out, cap, "%lld.%lld%%", (long long)(part * 1000 / whole / 10),
-		 (long long)(part * 1000 / whole % 10));
+	/* one decimal, integer arithmetic (128-bit: part * 1000 cannot overflow) */
+	int64_t pm = (int64_t)((__int128)part * 1000 / whole);
+	snprintf(out, cap, "%lld.%lld%%", (long long)(pm / 10), (long long)(pm % 10 < 0 ? -(pm % 10) : pm % 10));
 }
 
 static void j_money(struct jsonw *w, const char *key, int64_t nano)
@@ -252,7 +252,7 @@ static void t_person(FILE *f, const struct org_person_stat *p, bool team)
 
 int org_render_text(const struct org_report *r, FILE *f)
 {
-	char a[16], b[16], m[48], p1[16], p2[16];
+	char a[16], b[16], m[48], p1[48], p2[48];
 	format_day(r->from_day, a, sizeof(a));
 	format_day(r->to_day, b, sizeof(b));
 	money_format_usd(r->bill_nano, m, sizeof(m));
