@@ -121,10 +121,17 @@ int cmd_pull(struct cli_ctx *c)
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
 		any |= strcmp(which, "all") == 0 || strcmp(which, sources[i].name) == 0;
 	if (!any) {
-		rc = aiu_errf(&err, AIU_EARG, "pull: unknown source '%s' (sources: all%s)", which,
-			      sizeof(sources) / sizeof(sources[0]) ? ", anthropic" : "");
+		char names[256] = "all";
+		for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+			size_t n = strlen(names);
+			snprintf(names + n, sizeof(names) - n, ", %s", sources[i].name);
+		}
+		rc = aiu_errf(&err, AIU_EARG, "pull: unknown source '%.64s' (sources: %s)", which, names);
 		goto out;
 	}
+	if (cfg.insecure_file)
+		fprintf(stderr, "aiusage: warning: %s holds an API key and other users can read it"
+			" (chmod 600 %s)\n", cfg.path, cfg.path);
 	if ((rc = cli_open_store(c, &err)) < 0)
 		goto out;
 	if ((rc = c->store->ops->sync_lock(c->store, 60000, &err)) < 0)

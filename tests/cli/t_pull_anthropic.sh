@@ -127,13 +127,23 @@ check "a rejected key gives HTTP 401 authentication_error naming the endpoint" g
 check "the wrong key is not printed" bash -c "! grep -q WRONGSECRET '$T/err' '$T/out'"
 env -u ANTHROPIC_ADMIN_KEY "$AIU_BIN" pull anthropic --db "$DB" >"$T/out" 2>"$T/err" || true
 check "no key: says where to put it" grep -q "no Anthropic admin key: set ANTHROPIC_ADMIN_KEY or \[anthropic\] admin_key" "$T/err"
-check "unknown source rejected" bash -c "! '$AIU_BIN' pull nosuch --db '$DB' 2>/dev/null"
+"$AIU_BIN" pull nosuch --db "$DB" >"$T/out" 2>"$T/err" && rc=0 || rc=$?
+check "unknown source rejected, listing the sources" bash -c "[ $rc -ne 0 ] && grep -q \"unknown source 'nosuch' (sources: all, anthropic\" '$T/err'"
 
 # 8. The key from a config file works the same, and is never echoed.
 mkdir -p "$XDG_CONFIG_HOME/aiusage"
 printf '[anthropic]\nadmin_key = %s\nbase_url = %s\n' "$KEY" "$ANTHROPIC_BASE_URL" > "$XDG_CONFIG_HOME/aiusage/config.ini"
-check "key and base URL from the config file" env -u ANTHROPIC_ADMIN_KEY -u ANTHROPIC_BASE_URL \
-  "$AIU_BIN" pull anthropic --db "$DB" --since 2026-01-01 --until 2026-01-03
+chmod 644 "$XDG_CONFIG_HOME/aiusage/config.ini"
+env -u ANTHROPIC_ADMIN_KEY -u ANTHROPIC_BASE_URL "$AIU_BIN" pull anthropic --db "$DB" \
+  --since 2026-01-01 --until 2026-01-03 >"$T/out" 2>"$T/err" && rc=0 || rc=$?
+cat "$T/out" "$T/err" >> "$LOG"
+check "key and base URL from the config file" test "$rc" -eq 0
+check "a world-readable config holding a key is warned about" grep -q "holds an API key and other users can read it" "$T/err"
+chmod 600 "$XDG_CONFIG_HOME/aiusage/config.ini"
+env -u ANTHROPIC_ADMIN_KEY -u ANTHROPIC_BASE_URL "$AIU_BIN" pull anthropic --db "$DB" \
+  --since 2026-01-01 --until 2026-01-03 >"$T/out" 2>"$T/err" || true
+cat "$T/out" "$T/err" >> "$LOG"
+check "...and not once it is private" bash -c "! grep -q 'other users can read it' '$T/err'"
 "$AIU_BIN" org --db "$DB" >> "$LOG" 2>&1
 "$AIU_BIN" org --json --db "$DB" >> "$LOG" 2>&1
 check "the admin key never appears in any output" bash -c "! grep -q TESTSECRET '$LOG'"
