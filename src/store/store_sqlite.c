@@ -827,6 +827,14 @@ static const struct store_ops sqlite_ops = {
 	.bad_line_scan = sq_bad_line_scan,
 	.dict_find = sq_dict_find,
 	.dict_scan = sq_dict_scan,
+	/* session detail, sync stats, retention (sync_sqlite.c) */
+	.session_usage_scan = sq_session_usage_scan,
+	.session_message_scan = sq_session_message_scan,
+	.file_get_id = sq_file_get_id,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.data_stats = sq_data_stats,
+	.prune_before = sq_prune_before,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version

@@ -68,4 +68,20 @@ int sq_dict_scan(struct store *s, enum store_dict d,
 		 int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
 		 struct aiu_err *err);
 
+/* Session detail, sync stats, meta, retention (sync_sqlite.c). */
+int sq_session_usage_scan(struct store *s, int64_t session_id,
+			  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+			  struct aiu_err *err);
+int sq_session_message_scan(struct store *s, int64_t session_id,
+			    int (*cb)(void *ctx, const struct message_row *r), void *ctx,
+			    struct aiu_err *err);
+int sq_file_get_id(struct store *s, int64_t id, struct file_state *out, bool *found,
+		   struct aiu_err *err);
+int sq_meta_get(struct store *s, const char *key, char *out, size_t cap, bool *found,
+		struct aiu_err *err);
+int sq_meta_set(struct store *s, const char *key, const char *value, struct aiu_err *err);
+int sq_data_stats(struct store *s, struct store_data_stats *o, struct aiu_err *err);
+int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats *o,
+		    struct aiu_err *err);
+
 #endif
