@@ -199,6 +199,15 @@ struct store_ops {
 	/* Looks a dictionary name up without creating it; *id = 0 if absent. */
 	int (*dict_find)(struct store *s, enum store_dict d, const char *name, int64_t *id,
 			 struct aiu_err *err);
+
+	/* --- data version and read snapshots (the HTTP response cache).
+	 * data_version: a number that changes whenever a committed write
+	 * changed data (SQLite: meta 'generation', bumped inside the writing
+	 * transaction by commit). read_begin/read_end bracket a consistent
+	 * read snapshot (several scans see one committed state). */
+	int (*data_version)(struct store *s, int64_t *v, struct aiu_err *err);
+	int (*read_begin)(struct store *s, struct aiu_err *err);
+	void (*read_end)(struct store *s);
 };
 
 struct store {
