@@ -217,6 +217,14 @@ struct store_ops {
 	int (*dict_find)(struct store *s, enum store_dict d, const char *name, int64_t *id,
 			 struct aiu_err *err);
 
+	/* --- data version and read snapshots (the HTTP response cache).
+	 * data_version: a number that changes whenever a committed write
+	 * changed data (SQLite: meta 'generation', bumped inside the writing
+	 * transaction by commit). read_begin/read_end bracket a consistent
+	 * read snapshot (several scans see one committed state). */
+	int (*data_version)(struct store *s, int64_t *v, struct aiu_err *err);
+	int (*read_begin)(struct store *s, struct aiu_err *err);
+	void (*read_end)(struct store *s);
 	/* --- session detail, sync stats, retention (store/sync_sqlite.c) --- */
 	/* One session's usage rows (ts, key order) and prompts (ts, key order). */
 	int (*session_usage_scan)(struct store *s, int64_t session_id,
