@@ -54,6 +54,7 @@ static const struct opt opts[] = {
 	{ "cors-origin", 0, O_STR, F(cors_origin), "serve: send CORS headers for exactly this origin" },
 	{ "verbose", 0, O_FLAG, F(verbose), "serve: access log on stderr" },
 	{ "exit-after-ms", 0, O_BYTES, F(exit_after_ms), NULL },
+	{ "messages", 0, O_BYTES, F(demo_messages), "demo: about N assistant requests (default 6000; benchmarks use 1000000)" },
 };
 
 static const char *const weekdays[] = { "sunday", "monday", "tuesday", "wednesday",

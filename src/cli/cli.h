@@ -42,6 +42,7 @@ struct cli_ctx {
 	const char *cors_origin;   /* --cors-origin ORIGIN */
 	bool verbose;              /* --verbose: access log */
 	int64_t exit_after_ms;     /* --exit-after-ms: test hook, stop serving after N ms */
+	int64_t demo_messages;     /* demo: --messages N assistant requests (default 6000) */
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */
