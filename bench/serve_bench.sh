@@ -8,7 +8,8 @@
 # Prints PASS/FAIL per target; exits 1 if any failed. Needs wrk
 # (scripts/deps.sh bench). Uses a temp dir (about 3 GB of demo transcripts
 # for 1M requests, removed at exit).
-# Usage: bench/serve_bench.sh [BIN]   (default build/aiusage; MESSAGES=N to change the size)
+# Usage: bench/serve_bench.sh [BIN]   (default build/aiusage; MESSAGES=N to change the size;
+#        STORE=path/to/demo.db reuses a store built earlier instead of generating one)
 set -euo pipefail
 BIN=$(realpath "${1:-build/aiusage}")
 N=${MESSAGES:-1000000}
@@ -24,11 +25,17 @@ verdict() { # verdict NAME OK(0/1) DETAIL
   if [ "$2" = 1 ]; then echo "PASS  $1  ($3)"; else echo "FAIL  $1  ($3)"; FAILS=$((FAILS+1)); fi
 }
 
-echo "== store: aiusage demo --messages $N"
-t0=$(date +%s.%N)
-"$BIN" demo --messages "$N" -q > /dev/null
-t1=$(date +%s.%N)
-DB="$XDG_DATA_HOME/aiusage/demo.db"
+if [ -n "${STORE:-}" ]; then
+  DB=$(realpath "$STORE")
+  echo "== store: $DB (reused)"
+else
+  echo "== store: aiusage demo --messages $N"
+  t0=$(date +%s.%N)
+  "$BIN" demo --messages "$N" -q > /dev/null
+  t1=$(date +%s.%N)
+  DB="$XDG_DATA_HOME/aiusage/demo.db"
+  printf 'generated and synced in %.1f s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')"
+fi
 python3 - "$DB" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
@@ -38,7 +45,7 @@ s = c.execute("select count(*) from sessions").fetchone()[0]
 r = c.execute("select count(*) from rollup_usage").fetchone()[0]
 print("requests %d + prompts %d = %d messages, %d sessions, %d rollup rows" % (u, m, u + m, s, r))
 PY
-printf 'generated and synced in %.1f s; store %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$(du -h "$DB" | cut -f1)"
+echo "store size $(du -h "$DB" | cut -f1)"
 rm -rf "$XDG_DATA_HOME/aiusage/demo"   # transcripts are not needed for these endpoints
 
 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 > "$W/serve.out" 2> "$W/serve.err" &
