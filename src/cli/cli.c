@@ -1,5 +1,6 @@
 /* cli.c - option table, context lifecycle and shared command plumbing. */
 #include "cli/cli.h"
+#include "store/retention.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "ingest/cc_sync.h"
@@ -285,6 +286,12 @@ int cli_sync(struct cli_ctx *c, bool summary, struct aiu_err *err)
 			return AIU_OK;
 		}
 		return rc;
+	}
+	{
+		/* an opted-in retention limit prunes after every sync */
+		struct store_prune_stats ps;
+		if ((rc = retention_apply(c->store, &ps, err)) < 0)
+			return rc;
 	}
 	if (summary && !c->quiet) {
 		printf("synced %lld file%s from %lld dir%s in %.2f s: %lld new line%s, %lld request%s"

@@ -77,6 +77,7 @@ int cmd_demo(struct cli_ctx *c);
 int cmd_run(struct cli_ctx *c);
 int cmd_version(struct cli_ctx *c);
 int cmd_help(struct cli_ctx *c);
+int cmd_retention(struct cli_ctx *c);
 
 extern const struct command commands[];
 
