@@ -29,19 +29,70 @@ void cc_preview_free(struct cc_preview *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The string value after key (e.g. "\"sessionId\":\"") in line, or NULL. */
-static const char *str_after(const char *line, size_t len, const char *key, size_t *n)
+/* Cheap field lookup on a raw line (no parse): the first occurrence of
+ * "key" followed by optional blanks, ':' and optional blanks. Returns a
+ * pointer to the value's first byte, or NULL. */
+static const char *field_at(const char *line, size_t len, const char *key)
 {
 	size_t kl = strlen(key);
-	const char *p = memmem(line, len, key, kl), *q;
-	if (!p)
+	const char *p = line, *end = line + len;
+
+	while ((p = memmem(p, (size_t)(end - p), key, kl))) {
+		const char *v = p + kl;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && *v == ':') {
+			v++;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			return v < end ? v : NULL;
+		}
+		p += kl;
+	}
+	return NULL;
+}
+
+/* The string value of "key" (quotes included in key), unescaped bytes as
+ * they are, or NULL. */
+static const char *str_after(const char *line, size_t len, const char *key, size_t *n)
+{
+	const char *v = field_at(line, len, key), *q;
+	if (!v || *v != '"')
 		return NULL;
-	p += kl;
-	q = memchr(p, '"', (size_t)(line + len - p));
-	if (!q)
+	v++;
+	for (q = v; q < line + len && *q != '"'; q++)
+		if (*q == '\\' && q + 1 < line + len)
+			q++;
+	if (q >= line + len)
 		return NULL;
-	*n = (size_t)(q - p);
-	return p;
+	*n = (size_t)(q - v);
+	return v;
+}
+
+static bool str_is(const char *v, size_t n, const char *lit)
+{
+	return v && n == strlen(lit) && memcmp(v, lit, n) == 0;
+}
+
+/* 'u' for a user line, 'a' for an assistant line, 0 otherwise. Nested
+ * "type" keys (content blocks, message.type) never hold these values, and
+ * quotes inside strings are escaped, so any "type" key saying user or
+ * assistant is the record's. */
+static char line_kind(const char *line, size_t len)
+{
+	const char *p = line, *end = line + len;
+	while (p < end) {
+		size_t n;
+		const char *v = str_after(p, (size_t)(end - p), "\"type\"", &n);
+		if (!v)
+			return 0;
+		if (str_is(v, n, "user"))
+			return 'u';
+		if (str_is(v, n, "assistant"))
+			return 'a';
+		p = v + n;
+	}
+	return 0;
 }
 
 struct scan {
@@ -87,20 +138,25 @@ static void scan_file(struct scan *sc, const char *path, int64_t from, int64_t t
 	while (lr_next(&lr, &line, &len, &off, &too_long, &e) == 1) {
 		const char *v;
 		size_t n;
+		char kind;
 		if (off >= to)
 			break;
 		scanned = off + (int64_t)len + 1 - from;
 		sc->budget -= (int64_t)len + 1;
-		if (!too_long && (v = str_after(line, len, "\"sessionId\":\"", &n)) && n)
+		if (sc->budget <= 0)
+			break;
+		if (too_long)
+			continue; /* unknown content */
+		if ((v = str_after(line, len, "\"sessionId\"", &n)) && n)
 			saw_session(sc, file_sess, v, n);
-		if (too_long) {
-			/* unknown content */
-		} else if (memmem(line, len, "\"type\":\"user\"", 13)) {
-			if (!memmem(line, len, "\"tool_result\"", 13) && !memmem(line, len, "\"isMeta\":true", 13))
+		kind = line_kind(line, len);
+		if (kind == 'u') {
+			const char *meta = field_at(line, len, "\"isMeta\"");
+			if (!memmem(line, len, "\"tool_result\"", 13) && !(meta && *meta == 't'))
 				(*msgs)++;
-		} else if (memmem(line, len, "\"type\":\"assistant\"", 18)) {
+		} else if (kind == 'a') {
 			/* a streamed response repeats its id on consecutive lines */
-			v = str_after(line, len, "\"id\":\"", &n);
+			v = str_after(line, len, "\"id\"", &n);
 			if (!v || !prev_id || n != prev_n || memcmp(v, prev_id, n) != 0)
 				(*msgs)++;
 			if (v && n < sizeof(prev_buf)) {
@@ -109,8 +165,6 @@ static void scan_file(struct scan *sc, const char *path, int64_t from, int64_t t
 				prev_n = n;
 			}
 		}
-		if (sc->budget <= 0)
-			break;
 	}
 	lr_close(&lr);
 extrapolate:
