@@ -95,6 +95,19 @@ static char line_kind(const char *line, size_t len)
 	return 0;
 }
 
+void cc_preview_line(const char *line, size_t len, struct cc_preview_line *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->session = str_after(line, len, "\"sessionId\"", &out->session_n);
+	out->kind = line_kind(line, len);
+	if (out->kind == 'u') {
+		const char *meta = field_at(line, len, "\"isMeta\"");
+		out->prompt = !memmem(line, len, "\"tool_result\"", 13) && !(meta && *meta == 't');
+	} else if (out->kind == 'a') {
+		out->msg_id = str_after(line, len, "\"id\"", &out->msg_id_n);
+	}
+}
+
 struct scan {
 	struct store *s;
 	struct kmap all;        /* hash(sessionId) -> 1: sessions seen in this preview */
@@ -136,9 +149,7 @@ static void scan_file(struct scan *sc, const char *path, int64_t from, int64_t t
 	if (sc->budget <= 0 || lr_open(&lr, path, from, PREVIEW_LINE_MAX, &e) < 0)
 		goto extrapolate;
 	while (lr_next(&lr, &line, &len, &off, &too_long, &e) == 1) {
-		const char *v;
-		size_t n;
-		char kind;
+		struct cc_preview_line pl;
 		if (off >= to)
 			break;
 		scanned = off + (int64_t)len + 1 - from;
@@ -147,22 +158,20 @@ static void scan_file(struct scan *sc, const char *path, int64_t from, int64_t t
 			break;
 		if (too_long)
 			continue; /* unknown content */
-		if ((v = str_after(line, len, "\"sessionId\"", &n)) && n)
-			saw_session(sc, file_sess, v, n);
-		kind = line_kind(line, len);
-		if (kind == 'u') {
-			const char *meta = field_at(line, len, "\"isMeta\"");
-			if (!memmem(line, len, "\"tool_result\"", 13) && !(meta && *meta == 't'))
-				(*msgs)++;
-		} else if (kind == 'a') {
+		cc_preview_line(line, len, &pl);
+		if (pl.session && pl.session_n)
+			saw_session(sc, file_sess, pl.session, pl.session_n);
+		if (pl.kind == 'u' && pl.prompt) {
+			(*msgs)++;
+		} else if (pl.kind == 'a') {
 			/* a streamed response repeats its id on consecutive lines */
-			v = str_after(line, len, "\"id\"", &n);
-			if (!v || !prev_id || n != prev_n || memcmp(v, prev_id, n) != 0)
+			if (!pl.msg_id || !prev_id || pl.msg_id_n != prev_n ||
+			    memcmp(pl.msg_id, prev_id, pl.msg_id_n) != 0)
 				(*msgs)++;
-			if (v && n < sizeof(prev_buf)) {
-				memcpy(prev_buf, v, n);
+			if (pl.msg_id && pl.msg_id_n < sizeof(prev_buf)) {
+				memcpy(prev_buf, pl.msg_id, pl.msg_id_n);
 				prev_id = prev_buf;
-				prev_n = n;
+				prev_n = pl.msg_id_n;
 			}
 		}
 	}
