@@ -235,8 +235,7 @@ int cc_preview(struct store *s, const struct cc_sync_opts *o, struct cc_preview 
 		pf->pending_bytes = (int64_t)st.st_size - from;
 		if (pf->reason == CC_PENDING_GROWN && pf->pending_bytes <= 0)
 			continue; /* unchanged, or only touched */
-		if (pf->pending_bytes <= 0 && pf->reason == CC_PENDING_NEW && !st.st_size)
-			continue; /* an empty new file: nothing to read */
+		/* a new empty file is listed: the sync records it (filesProcessed) */
 		pf->mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
 		if (!(pf->path = strdup(fl.v[i].path))) {
 			rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
