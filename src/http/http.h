@@ -52,7 +52,8 @@ enum http_method {
 
 /* Route flags. */
 enum {
-	ROUTE_AUTH = 1u << 0,   /* needs the bearer token when the server has one (every /api/ row) */
+	ROUTE_AUTH = 1u << 0,   /* needs the bearer token when the server has one (unknown
+	                           /api/ paths always do, so nothing leaks) */
 	ROUTE_CACHE = 1u << 1,  /* GET body may be cached per (normalised URL, data version) */
 	ROUTE_PREFIX = 1u << 2, /* pattern matches any non-/api path starting with it (static files) */
 };

@@ -273,6 +273,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	const struct http_route *rt = NULL;
 	char capbuf[1024];
 	unsigned allowed = 0;
+	enum http_match match = MATCH_NOT_FOUND;
 	bool api = is_api(url);
 	enum MHD_Result ret;
 
@@ -320,16 +321,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 					 "Authorization, Content-Type, If-None-Match");
 			http_resp_header(&rs, "Access-Control-Max-Age", "600");
 		}
-	} else if (api && s->o.token &&
+	} else if ((match = http_route_find(http_routes, q.method, url, &rt, q.caps, &q.ncaps,
+					    capbuf, sizeof(capbuf), &allowed),
+		    api && s->o.token && (match != MATCH_OK || (rt->flags & ROUTE_AUTH))) &&
 		   !token_ok(s->o.token, MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
 								     "Authorization"))) {
+		/* every /api/ path needs the token, unknown ones too (nothing leaks) */
 		http_error(&rs, 401, "UNAUTHORIZED", "missing or wrong bearer token", NULL, NULL);
 		http_resp_header(&rs, "WWW-Authenticate", "Bearer");
 	} else if (c->too_large) {
 		http_error(&rs, 413, "PAYLOAD_TOO_LARGE", "request body over 4 KiB", "body", NULL);
 	} else {
-		switch (http_route_find(http_routes, q.method, url, &rt, q.caps, &q.ncaps, capbuf,
-					sizeof(capbuf), &allowed)) {
+		switch (match) {
 		case MATCH_OK:
 			dispatch(s, mc, &q, &rs, rt);
 			break;
