@@ -9,11 +9,15 @@
 need_corpus
 cp -R "$CC_CORPUS/projects" "$T/projects"
 cp -R "$CC_CORPUS/projects" "$T/refprojects"
-export AIU_BIN T
+export AIU_BIN T AIU_SRC
 python3 - <<'PY'
 import fcntl, hashlib, json, os, re, signal, sqlite3, subprocess, sys, time, urllib.request, urllib.error
 
 BIN, T = os.environ["AIU_BIN"], os.environ["T"]
+sys.path.insert(0, os.environ["AIU_SRC"] + "/tests/cli")
+import jsonschema
+from api_check import Api
+DOC = Api("http://unused", os.environ["AIU_SRC"] + "/data/openapi.json").doc  # nullable-converted
 DB, REF = f"{T}/s.db", f"{T}/ref.db"
 fails = 0
 def check(desc, cond):
@@ -64,9 +68,11 @@ class Server:
         req = urllib.request.Request(self.url + path.lstrip("/"), data=data, method=method)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.load(r)
+                code, js = r.status, json.load(r)
         except urllib.error.HTTPError as e:
-            return e.code, json.load(e)
+            code, js = e.code, json.load(e)
+        valid(method, path, code, js)
+        return code, js
     def get(self, path):
         return self.call("GET", path)
     def idle(self, timeout=60, after=None):
@@ -86,6 +92,17 @@ class Server:
         except subprocess.TimeoutExpired:
             self.p.kill()
             return -1
+
+schema_fails = []
+def valid(method, path, code, body):
+    """Every response must match its documented schema in data/openapi.json."""
+    try:
+        op = DOC["paths"][path][method.lower()]
+        schema = dict(op["responses"][str(code)]["content"]["application/json"]["schema"])
+        schema["components"] = DOC["components"]
+        jsonschema.validate(body, schema)
+    except (KeyError, jsonschema.ValidationError) as e:
+        schema_fails.append(f"{method} {path} {code}: {str(e)[:300]}")
 
 def sha(path):
     return hashlib.sha256(open(path, "rb").read()).hexdigest() if os.path.exists(path) else None
@@ -237,5 +254,7 @@ check("a new project folder is watched too", d is not None)
 code, s = srv.get("/api/sync/stats")
 check("its session is counted", s["data"]["totalSessions"] == ref["sessions"] + 1)
 check("server stops on SIGTERM", srv.stop() == 0)
+check("every response matched the OpenAPI document" + ("" if not schema_fails else ": " + "; ".join(schema_fails[:3])),
+      not schema_fails)
 sys.exit(1 if fails else 0)
 PY
