@@ -254,6 +254,31 @@ check("a new project folder is watched too", d is not None)
 code, s = srv.get("/api/sync/stats")
 check("its session is counted", s["data"]["totalSessions"] == ref["sessions"] + 1)
 check("server stops on SIGTERM", srv.stop() == 0)
+# --- phase 3: retention set through serve equals the CLI's on the same data
+with open(target.replace("/projects/", "/refprojects/"), "a") as f:
+    f.write(line)
+os.makedirs(f"{T}/refprojects/-brand-new-project")
+with open(f"{T}/refprojects/-brand-new-project/t-api-sync-2.jsonl", "w") as f, \
+     open(f"{T}/projects/-brand-new-project/t-api-sync-2.jsonl") as g:
+    f.write(g.read())
+subprocess.run([BIN, "--db", REF, "--claude-dir", f"{T}/refprojects", "sync", "-q"], check=True)
+ref = ref_counts()
+check("reference store caught up with phase 2", store_counts(DB) == ref)
+# a retention that cuts through the middle of the data, whatever today is
+median = q(REF, "SELECT ts FROM usage ORDER BY ts LIMIT 1 OFFSET (SELECT count(*) / 2 FROM usage)")
+DAYS = str(int((time.time() * 1000 - median) // 86400000) + 1)
+srv = Server("--no-watch", "--sync-interval", "0", "--retention-days", DAYS)
+st = srv.idle()
+code, s = srv.get("/api/sync/stats")
+check("--retention-days is stored and reported", s["data"]["retentionDays"] == int(DAYS) and s["data"]["retention"] == DAYS + " days")
+check("server stops on SIGTERM", srv.stop() == 0)
+out = subprocess.run([BIN, "--db", REF, "retention", DAYS], check=True, capture_output=True, text=True).stdout
+check(f"aiusage retention {DAYS} prunes the reference store", out.startswith("pruned ") and f"{DAYS} days" in out)
+pruned = ref_counts()
+check(f"the prune removed data ({ref['requests']} -> {pruned['requests']} requests)", 0 < pruned["requests"] < ref["requests"])
+check("server and CLI prune to the same store", store_counts(DB) == pruned and daily(DB) == daily(REF))
+check("stats report the pruned totals", s["data"]["totalMessages"] == pruned["requests"] + pruned["prompts"])
+
 check("every response matched the OpenAPI document" + ("" if not schema_fails else ": " + "; ".join(schema_fails[:3])),
       not schema_fails)
 sys.exit(1 if fails else 0)
