@@ -63,6 +63,7 @@ struct http_kv {
 };
 
 struct http_server; /* opaque: http_server.c */
+struct http_body;   /* http_cache.h */
 
 struct http_req {
 	enum http_method method;
@@ -95,6 +96,8 @@ struct http_resp {
 	char hstore[1024];                 /* storage for header copies */
 	size_t hused;
 	bool no_cache;                     /* handler: do not cache this body (e.g. 404) */
+	struct http_body *shared;          /* server: a cached body sent instead of body
+	                                      (one reference, dropped by http_resp_release) */
 };
 
 /* Returns 0 when the response is filled (errors included, via http_error),

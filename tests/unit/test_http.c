@@ -232,59 +232,75 @@ static void test_envelope(void **st)
 	http_resp_release(&r);
 }
 
+static bool hit(struct http_cache *c, const char *key, int64_t v, const char *want)
+{
+	struct http_body *b = http_cache_get(c, key, v);
+	bool ok = b && (!want || strcmp(b->data, want) == 0);
+	http_body_unref(b);
+	return ok;
+}
+
+static void put(struct http_cache *c, const char *key, int64_t v, const char *data, size_t n,
+		const char *etag)
+{
+	struct http_body *b = http_body_new(data, n, etag);
+	assert_non_null(b);
+	http_cache_put(c, key, v, b);
+	http_body_unref(b);
+}
+
 static void test_cache(void **st)
 {
 	struct http_cache *c;
-	struct buf b;
-	char etag[HTTP_ETAG_MAX], e1[HTTP_ETAG_MAX], e2[HTTP_ETAG_MAX];
+	struct http_body *held;
+	char e1[HTTP_ETAG_MAX], e2[HTTP_ETAG_MAX];
 	size_t n, bytes;
 	(void)st;
 	assert_int_equal(http_cache_new(3, 4096, &c), AIU_OK);
-	buf_init(&b, 1 << 20);
 	http_etag(7, "abc", 3, e1, sizeof(e1));
 	http_etag(8, "abc", 3, e2, sizeof(e2));
 	assert_string_not_equal(e1, e2); /* the version is part of the tag */
-	assert_false(http_cache_get(c, "/a", 7, &b, etag, sizeof(etag)));
-	http_cache_put(c, "/a", 7, "abc", 3, e1);
-	assert_true(http_cache_get(c, "/a", 7, &b, etag, sizeof(etag)));
-	assert_string_equal(buf_cstr(&b), "abc");
-	assert_string_equal(etag, e1);
-	/* another data version: a miss, and the stale entry is dropped */
-	buf_reset(&b);
-	assert_false(http_cache_get(c, "/a", 8, &b, etag, sizeof(etag)));
+	assert_false(hit(c, "/a", 7, NULL));
+	put(c, "/a", 7, "abc", 3, e1);
+	held = http_cache_get(c, "/a", 7);
+	assert_non_null(held);
+	assert_string_equal(held->data, "abc");
+	assert_string_equal(held->etag, e1);
+	/* another data version: a miss, and the stale entry is dropped, while
+	 * the body still held by a response in flight stays valid */
+	assert_false(hit(c, "/a", 8, NULL));
 	http_cache_stats(c, &n, &bytes);
 	assert_int_equal(n, 0);
 	assert_int_equal(bytes, 0);
+	assert_string_equal(held->data, "abc");
+	http_body_unref(held);
 	/* entry bound: LRU eviction */
-	http_cache_put(c, "/1", 1, "x", 1, e1);
-	http_cache_put(c, "/2", 1, "y", 1, e1);
-	http_cache_put(c, "/3", 1, "z", 1, e1);
-	assert_true(http_cache_get(c, "/1", 1, &b, etag, sizeof(etag))); /* /1 is now recent */
-	http_cache_put(c, "/4", 1, "w", 1, e1);
-	assert_false(http_cache_get(c, "/2", 1, &b, etag, sizeof(etag)));
-	assert_true(http_cache_get(c, "/1", 1, &b, etag, sizeof(etag)));
-	assert_true(http_cache_get(c, "/4", 1, &b, etag, sizeof(etag)));
+	put(c, "/1", 1, "x", 1, e1);
+	put(c, "/2", 1, "y", 1, e1);
+	put(c, "/3", 1, "z", 1, e1);
+	assert_true(hit(c, "/1", 1, "x")); /* /1 is now recent */
+	put(c, "/4", 1, "w", 1, e1);
+	assert_false(hit(c, "/2", 1, NULL));
+	assert_true(hit(c, "/1", 1, "x"));
+	assert_true(hit(c, "/4", 1, "w"));
 	http_cache_stats(c, &n, &bytes);
 	assert_int_equal(n, 3);
 	/* byte bound: a body over a quarter of it is not cached; others evict */
 	char big[1100];
 	memset(big, 'b', sizeof(big));
-	http_cache_put(c, "/big", 1, big, sizeof(big), e1);
-	assert_false(http_cache_get(c, "/big", 1, &b, etag, sizeof(etag)));
-	http_cache_put(c, "/m1", 1, big, 1000, e1);
-	http_cache_put(c, "/m2", 1, big, 1000, e1);
-	http_cache_put(c, "/m3", 1, big, 1000, e1);
-	http_cache_put(c, "/m4", 1, big, 1000, e1);
-	http_cache_put(c, "/m5", 1, big, 1000, e1);
+	put(c, "/big", 1, big, sizeof(big), e1);
+	assert_false(hit(c, "/big", 1, NULL));
+	put(c, "/m1", 1, big, 1000, e1);
+	put(c, "/m2", 1, big, 1000, e1);
+	put(c, "/m3", 1, big, 1000, e1);
+	put(c, "/m4", 1, big, 1000, e1);
+	put(c, "/m5", 1, big, 1000, e1);
 	http_cache_stats(c, &n, &bytes);
 	assert_true(bytes <= 4096);
 	assert_true(n <= 3);
 	/* replacing a key keeps one entry */
-	http_cache_put(c, "/m5", 2, "new", 3, e2);
-	buf_reset(&b);
-	assert_true(http_cache_get(c, "/m5", 2, &b, etag, sizeof(etag)));
-	assert_string_equal(buf_cstr(&b), "new");
-	buf_release(&b);
+	put(c, "/m5", 2, "new", 3, e2);
+	assert_true(hit(c, "/m5", 2, "new"));
 	http_cache_free(c);
 }
 
