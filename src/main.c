@@ -20,6 +20,7 @@ const struct command commands[] = {
 	{ "projects", cmd_report, "usage and cost per project" },
 	{ "models", cmd_report, "usage and cost per model" },
 	{ "tools", cmd_report, "tool calls per tool" },
+	{ "serve", cmd_serve, "serve the dashboard and REST API (default http://127.0.0.1:3001/)" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },

@@ -49,6 +49,11 @@ static const struct opt opts[] = {
 	{ "commit-bytes", 0, O_BYTES, F(commit_bytes), NULL },
 	{ "color", 0, O_COLOR, 1, "force colour" },
 	{ "no-color", 0, O_COLOR, 0, "no colour (NO_COLOR is honoured too)" },
+	{ "listen", 0, O_STR, F(listen), "serve: HOST:PORT or [IPV6]:PORT (default 127.0.0.1:3001; port 0 = any free)" },
+	{ "token", 0, O_STR, F(token), "serve: bearer token required on /api/ (or AIUSAGE_TOKEN)" },
+	{ "cors-origin", 0, O_STR, F(cors_origin), "serve: send CORS headers for exactly this origin" },
+	{ "verbose", 0, O_FLAG, F(verbose), "serve: access log on stderr" },
+	{ "exit-after-ms", 0, O_BYTES, F(exit_after_ms), NULL },
 };
 
 static const char *const weekdays[] = { "sunday", "monday", "tuesday", "wednesday",

@@ -1,0 +1,70 @@
+/* cmd_serve.c - `aiusage serve`: the dashboard and REST API over HTTP.
+ *
+ * Prints exactly one line on stdout once listening:
+ *     aiusage: serving http://HOST:PORT/
+ * and runs until SIGINT or SIGTERM (or, for tests only, --exit-after-ms).
+ * The signals are blocked before the server's threads start, so only the
+ * sigwait below sees them and the stop is orderly.
+ */
+#include "cli/cli.h"
+#include "http/http.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+int cli_serve(struct cli_ctx *c, struct aiu_err *err)
+{
+	struct http_server_opts o = { 0 };
+	struct http_server *srv = NULL;
+	char bound[128];
+	sigset_t set;
+	const char *env_token = getenv("AIUSAGE_TOKEN");
+	int rc, sig;
+
+	if ((rc = cli_load_tz(c, err)) < 0 || (rc = cli_load_pricing(c, err)) < 0 ||
+	    (rc = cli_open_store(c, err)) < 0)
+		return rc;
+	o.listen = c->listen ? c->listen : "127.0.0.1:3001";
+	o.db_path = c->db_path;
+	o.pricing = &c->pricing;
+	o.tz = c->tz;
+	o.token = c->token ? c->token : (env_token && *env_token ? env_token : NULL);
+	o.cors_origin = c->cors_origin;
+	o.verbose = c->verbose;
+	o.threads = 2;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if ((rc = http_server_start(&o, &srv, bound, sizeof(bound), err)) < 0)
+		goto out;
+	printf("aiusage: serving http://%s/\n", bound);
+	fflush(stdout);
+	if (c->exit_after_ms > 0) {
+		struct timespec ts = { (time_t)(c->exit_after_ms / 1000),
+				       (long)(c->exit_after_ms % 1000) * 1000000L };
+		while ((sig = sigtimedwait(&set, NULL, &ts)) < 0 && errno == EINTR)
+			;
+	} else {
+		while (sigwait(&set, &sig) != 0)
+			;
+	}
+	rc = AIU_OK;
+out:
+	http_server_stop(srv);
+	return rc;
+}
+
+int cmd_serve(struct cli_ctx *c)
+{
+	struct aiu_err err = { 0 };
+	if (cli_serve(c, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
+}

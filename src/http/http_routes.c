@@ -1,0 +1,23 @@
+/* http_routes.c - the route table: adding an endpoint = adding a row.
+ * Order matters only for ROUTE_PREFIX rows (the static catch-all is last). */
+#include "http/api.h"
+
+#include <stddef.h>
+
+#define API (ROUTE_AUTH)
+#define CACHED (ROUTE_AUTH | ROUTE_CACHE)
+
+const struct http_route http_routes[] = {
+	{ HTTP_GET, "/api/health", api_health, API },
+	{ HTTP_GET, "/api/openapi.json", api_openapi, API },
+	{ HTTP_GET, "/api/analytics/overview", api_overview, CACHED },
+	{ HTTP_GET, "/api/analytics/sessions", api_sessions, CACHED },
+	{ HTTP_GET, "/api/analytics/sessions/:id", api_session_detail, CACHED },
+	{ HTTP_GET, "/api/analytics/daily-usage", api_daily_usage, CACHED },
+	{ HTTP_GET, "/api/analytics/model-distribution", api_model_distribution, CACHED },
+	{ HTTP_GET, "/api/analytics/tool-usage", api_tool_usage, CACHED },
+	{ HTTP_GET, "/api/analytics/projects", api_projects, CACHED },
+	/* static dashboard files: everything that is not /api/ (see api_static) */
+	{ HTTP_GET, "/", api_static, ROUTE_PREFIX },
+	{ 0, NULL, NULL, 0 },
+};
