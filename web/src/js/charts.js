@@ -45,16 +45,16 @@ function make(canvas, config) {
 }
 
 // daily cost (bars, left axis) and tokens (line, right axis); rows oldest first
-export function dailyChart(canvas, rows) {
+export function dailyChart(canvas, rows, unit) {
   const { text, grid } = base();
   const pal = palette();
   return make(canvas, {
     type: 'bar',
     data: {
-      labels: rows.map((r) => r.date),
+      labels: rows.map((r) => (unit === 'month' ? r.date.slice(0, 7) : r.date)),
       datasets: [
         { type: 'bar', label: 'Cost (estimate, $)', data: rows.map((r) => r.cost), backgroundColor: pal[0], yAxisID: 'cost', order: 2 },
-        { type: 'line', label: 'Tokens', data: rows.map((r) => r.totalTokens), borderColor: pal[1], backgroundColor: pal[1], yAxisID: 'tokens', pointRadius: 2, tension: 0.2, order: 1 },
+        { type: 'line', label: 'Tokens', data: rows.map((r) => r.totalTokens), borderColor: pal[1], backgroundColor: pal[1], yAxisID: 'tokens', pointRadius: rows.length > 60 ? 0 : 2, borderWidth: 2, tension: 0, order: 1 },
       ],
     },
     options: {
@@ -62,7 +62,7 @@ export function dailyChart(canvas, rows) {
       interaction: { mode: 'index', intersect: false },
       plugins: {
         legend: { labels: { color: text } },
-        tooltip: { callbacks: { label: (ctx) => (ctx.dataset.yAxisID === 'cost' ? ` Cost ${money(ctx.raw)} (est.)` : ` Tokens ${Number(ctx.raw).toLocaleString('en-US')}`) } },
+        tooltip: { callbacks: { title: (items) => (unit === 'week' ? `week of ${items[0].label}` : items[0].label), label: (ctx) => (ctx.dataset.yAxisID === 'cost' ? ` Cost ${money(ctx.raw)} (est.)` : ` Tokens ${Number(ctx.raw).toLocaleString('en-US')}`) } },
       },
       scales: {
         x: { ticks: { color: text, maxRotation: 0, autoSkip: true, maxTicksLimit: 8 }, grid: { display: false } },

@@ -50,10 +50,10 @@ function messageItem(m, tz) {
       h('span', { class: 'spacer' }),
       tokens.length ? h('span', { class: 'tokens' }, tokens.join(' · ')) : null,
       m.role === 'assistant' ? h('span', { class: 'cost', title: 'estimate' }, f.money(m.cost)) : null),
+    body,
     m.toolCalls && m.toolCalls.length
       ? h('ul', { class: 'tools', 'aria-label': 'Tool calls' }, m.toolCalls.map((t) => h('li', { class: 'chip' }, t)))
-      : null,
-    body);
+      : null);
 }
 
 export async function render(ctx) {

@@ -24,10 +24,10 @@ export async function render(ctx) {
   const cols = [
     { key: 'startTime', label: 'Started', sort: 'startTime', fmt: (r) => h('a', { href: ctx.link('session', r.id), title: r.id }, f.dateTime(r.startTime, ctx.tz)) },
     { key: 'projectName', label: 'Project', fmt: (r) => h('span', { title: r.projectPath }, r.projectName || f.baseName(r.projectPath)) },
-    { key: 'duration', label: 'Duration', sort: 'duration', num: true, fmt: (r) => f.duration(r.duration) },
-    { key: 'messages', label: 'Messages', sort: 'messages', num: true, fmt: (r) => f.int(r.messages) },
-    { key: 'totalTokens', label: 'Tokens', sort: 'tokens', num: true, fmt: (r) => f.int(r.totalTokens) },
     { key: 'cost', label: 'Cost (est.)', sort: 'cost', num: true, fmt: (r) => f.money(r.cost) },
+    { key: 'totalTokens', label: 'Tokens', sort: 'tokens', num: true, fmt: (r) => f.int(r.totalTokens) },
+    { key: 'messages', label: 'Messages', sort: 'messages', num: true, fmt: (r) => f.int(r.messages) },
+    { key: 'duration', label: 'Duration', sort: 'duration', num: true, fmt: (r) => f.duration(r.duration) },
     { key: 'model', label: 'Model', fmt: (r) => r.model || '–' },
   ];
   const pg = data.pagination;
@@ -56,10 +56,11 @@ export async function render(ctx) {
 
   return h('div', { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', {}, 'Sessions'), h('p', { class: 'muted' }, 'A session is in the range when it started in it. Click a start time for its messages.')),
-    h('div', { class: 'filters' },
-      h('label', { for: 'f-project' }, 'Project'), projSelect,
-      h('label', { for: 'f-sort' }, 'Sort by'), sortSelect,
-      h('label', { for: 'f-order' }, 'Order'), orderSelect),
-    table(cols, data.sessions, { sort, order, onSort, caption: 'Sessions', test: 'sessions', empty: 'No sessions in this range.' }),
-    pager);
+    h('section', { class: 'panel' },
+      h('div', { class: 'filters' },
+        h('span', { class: 'filter' }, h('label', { for: 'f-project' }, 'Project'), projSelect),
+        h('span', { class: 'filter' }, h('label', { for: 'f-sort' }, 'Sort by'), sortSelect),
+        h('span', { class: 'filter' }, h('label', { for: 'f-order' }, 'Order'), orderSelect)),
+      table(cols, data.sessions, { sort, order, onSort, caption: 'Sessions', test: 'sessions', empty: 'No sessions in this range.' }),
+      pager));
 }
