@@ -21,6 +21,7 @@ const struct command commands[] = {
 	{ "models", cmd_report, "usage and cost per model" },
 	{ "tools", cmd_report, "tool calls per tool" },
 	{ "serve", cmd_serve, "serve the dashboard and REST API (default http://127.0.0.1:3001/)" },
+	{ "retention", cmd_retention, "show or set how long history is kept: retention [DAYS|forever]" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },

@@ -42,6 +42,9 @@ struct cli_ctx {
 	const char *cors_origin;   /* --cors-origin ORIGIN */
 	bool verbose;              /* --verbose: access log */
 	int64_t exit_after_ms;     /* --exit-after-ms: test hook, stop serving after N ms */
+	const char *sync_interval; /* --sync-interval SECONDS (serve; 0 = no timer) */
+	bool no_watch;             /* --no-watch: no inotify (serve) */
+	const char *retention_days;/* --retention-days N|forever (serve: stores the setting) */
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */
@@ -86,6 +89,7 @@ int cmd_serve(struct cli_ctx *c);
 int cli_serve(struct cli_ctx *c, struct aiu_err *err);
 int cmd_version(struct cli_ctx *c);
 int cmd_help(struct cli_ctx *c);
+int cmd_retention(struct cli_ctx *c);
 
 extern const struct command commands[];
 

@@ -7,19 +7,48 @@
  * sigwait below sees them and the stop is orderly.
  */
 #include "cli/cli.h"
-#include "http/http.h"
+#include "core/strutil.h"
+#include "http/api_sync.h"
+#include "store/retention.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+/* The background sync job, the watcher and the retention setting. */
+static int serve_sync_setup(struct cli_ctx *c, struct sync_service *svc, struct aiu_err *err)
+{
+	struct sync_job_opts jo;
+	struct cc_watch_opts wo;
+	int64_t days;
+	int rc;
+
+	memset(&jo, 0, sizeof(jo));
+	jo.db_path = c->db_path;
+	jo.dirs = c->dirs;
+	jo.ndirs = c->ndirs;
+	wo.inotify = !c->no_watch;
+	wo.interval_s = -1;
+	if (c->sync_interval && parse_i64_range(c->sync_interval, 0, 7 * 86400, &wo.interval_s) < 0)
+		return aiu_errf(err, AIU_EARG, "--sync-interval: expected seconds (0..604800), got '%s'",
+				c->sync_interval);
+	if (c->retention_days && ((rc = retention_parse(c->retention_days, &days, err)) < 0 ||
+				  (rc = retention_set(c->store, days, err)) < 0))
+		return rc;
+	if ((rc = sync_job_new(&jo, &svc->job, err)) < 0)
+		return rc;
+	return cc_watch_start(svc->job, &wo, &svc->watch, err);
+}
 
 int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 {
 	struct http_server_opts o = { 0 };
 	struct http_server *srv = NULL;
+	struct sync_service svc = { NULL, NULL };
 	char bound[128];
 	sigset_t set;
 	const char *env_token = getenv("AIUSAGE_TOKEN");
@@ -36,6 +65,9 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	o.cors_origin = c->cors_origin;
 	o.verbose = c->verbose;
 	o.threads = 2;
+	if ((rc = serve_sync_setup(c, &svc, err)) < 0)
+		goto out;
+	o.ext = &svc;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -44,6 +76,7 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 		goto out;
 	printf("aiusage: serving http://%s/\n", bound);
 	fflush(stdout);
+	sync_job_request(svc.job); /* one sync at start */
 	if (c->exit_after_ms > 0) {
 		struct timespec ts = { (time_t)(c->exit_after_ms / 1000),
 				       (long)(c->exit_after_ms % 1000) * 1000000L };
@@ -55,7 +88,9 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	}
 	rc = AIU_OK;
 out:
-	http_server_stop(srv);
+	http_server_stop(srv);   /* handlers use the job: stop them first */
+	cc_watch_stop(svc.watch);
+	sync_job_free(svc.job);  /* cancels a running sync between batches */
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 /* http_routes.c - the route table: adding an endpoint = adding a row.
  * Order matters only for ROUTE_PREFIX rows (the static catch-all is last). */
 #include "http/api.h"
+#include "http/api_sync.h"
 
 #include <stddef.h>
 
@@ -17,6 +18,11 @@ const struct http_route http_routes[] = {
 	{ HTTP_GET, "/api/analytics/model-distribution", api_model_distribution, CACHED },
 	{ HTTP_GET, "/api/analytics/tool-usage", api_tool_usage, CACHED },
 	{ HTTP_GET, "/api/analytics/projects", api_projects, CACHED },
+	{ HTTP_GET, "/api/sync/status", api_sync_status, API },
+	{ HTTP_GET, "/api/sync/preview", api_sync_preview, API },
+	{ HTTP_GET, "/api/sync/stats", api_sync_stats, API },
+	{ HTTP_POST, "/api/sync/run", api_sync_run, API },
+	{ HTTP_POST, "/api/sync/reset", api_sync_reset, API },
 	/* static dashboard files: everything that is not /api/ (see api_static) */
 	{ HTTP_GET, "/", api_static, ROUTE_PREFIX },
 	{ 0, NULL, NULL, 0 },
