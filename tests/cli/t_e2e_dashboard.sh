@@ -48,12 +48,13 @@ start_server() {
   echo "server did not start:" >&2; cat "$log" >&2; return 1
 }
 
-URL=$(start_server "$T/serve.log" --db "$DB" --claude-dir "$CL")
+# no watcher and no interval: only the Sync page's button syncs the held-back project
+URL=$(start_server "$T/serve.log" --db "$DB" --claude-dir "$CL" --no-watch --sync-interval 0)
 check "serve prints its URL" [ -n "$URL" ]
 TOKEN_DB="$T/tok.db"
 cp "$DB" "$TOKEN_DB"
 TOKEN=e2e-$RANDOM-$RANDOM-secret
-URL_TOKEN=$(AIUSAGE_TOKEN=$TOKEN start_server "$T/serve-token.log" --db "$TOKEN_DB" --claude-dir "$CL")
+URL_TOKEN=$(AIUSAGE_TOKEN=$TOKEN start_server "$T/serve-token.log" --db "$TOKEN_DB" --claude-dir "$CL" --no-watch --sync-interval 0)
 
 SHOTS="${AIU_BUILD_DIR:-$T}/e2e-screenshots"
 mkdir -p "$SHOTS"

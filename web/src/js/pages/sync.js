@@ -76,6 +76,8 @@ export function onStatus(st) {
 
 async function act(page, fn) {
   for (const b of page.querySelectorAll('.actions button')) b.disabled = true;
+  note = { kind: 'pending', text: 'Working…' };
+  showNote(page);
   try {
     await fn();
   } catch (e) {
@@ -86,13 +88,23 @@ async function act(page, fn) {
   try { onStatus(await api.get('/api/sync/status')); } catch { /* shown by the app's poll */ }
 }
 
+// "/home/u/.claude/projects/-home-u-app/abc.jsonl" -> "-home-u-app/abc.jsonl"
+function shortPath(p) {
+  const parts = String(p || '').split('/');
+  const i = parts.lastIndexOf('projects');
+  return i >= 0 && i < parts.length - 1 ? parts.slice(i + 1).join('/') : parts.slice(-2).join('/');
+}
+
 function previewTable(pv) {
   const files = (pv.pendingFiles || []).slice(0, PREVIEW_ROWS);
+  const summary = h('p', { dataset: { figure: 'preview' } },
+    `${f.int(pv.totalPendingFiles)} pending files · about ${f.int(pv.estimatedNewSessions)} sessions and ${f.int(pv.estimatedNewMessages)} messages to add`,
+    pv.pendingBytes !== undefined ? ` · ${f.bytes(pv.pendingBytes)} to read` : '');
+  if (!files.length) return [summary, h('p', { class: 'empty' }, 'Nothing pending: the store is up to date.')];
   return [
-    h('p', { dataset: { figure: 'preview' } },
-      `${f.int(pv.totalPendingFiles)} pending files · about ${f.int(pv.estimatedNewSessions)} sessions and ${f.int(pv.estimatedNewMessages)} messages to add`),
+    summary,
     table([
-      { key: 'path', label: 'File', fmt: (r) => h('span', { class: 'mono', title: r.path }, r.path) },
+      { key: 'path', label: 'File', fmt: (r) => h('span', { class: 'mono', title: r.path }, shortPath(r.path)) },
       { key: 'reason', label: 'Why', fmt: (r) => r.reason || '–' },
       { key: 'pendingBytes', label: 'Pending', num: true, fmt: (r) => (r.pendingBytes !== undefined ? f.bytes(r.pendingBytes) : '–') },
       { key: 'estimatedMessages', label: 'Messages (est.)', num: true, fmt: (r) => f.int(r.estimatedMessages) },
