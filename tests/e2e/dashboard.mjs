@@ -84,9 +84,11 @@ async function cell(page, table, row, col) {
 async function rowCount(page, table) {
   return page.locator(`table[data-table="${table}"] tbody tr`).count();
 }
+// the page `name` is rendered for the current URL (not a previous one)
 async function ready(page, name) {
-  await page.waitForSelector(`body[data-ready="${name}"]`, { timeout: TIMEOUT });
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy="true"]'), null, { timeout: TIMEOUT });
+  await page.waitForFunction((n) => document.body.dataset.ready === n
+    && document.body.dataset.hash === location.hash
+    && !document.querySelector('main[aria-busy="true"]'), name, { timeout: TIMEOUT });
 }
 async function go(page, hash, name) {
   await page.goto(`${BASE}/${hash}`);
@@ -351,7 +353,7 @@ await step('sync page: status, stats and preview equal the API', async () => {
 await step('sync page: dry run writes nothing', async () => {
   const before = await A('/api/analytics/overview');
   await page.click('#sync-dry');
-  await page.waitForSelector('#sync-note .note', { timeout: TIMEOUT });
+  await page.waitForFunction(() => /Dry run:/.test(document.querySelector('#sync-note')?.textContent || ''), null, { timeout: TIMEOUT });
   assert.match(await page.locator('#sync-note').textContent(), /Dry run: .* Nothing was written/);
   const after = await A('/api/analytics/overview');
   assert.equal(after.totalTokens, before.totalTokens);

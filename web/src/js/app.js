@@ -113,6 +113,7 @@ function setNav(name) {
 // (keeps focus and scroll; errors keep the old content and show a banner).
 async function render(opts = {}) {
   const route = parseHash();
+  const hash = location.hash;
   const page = ROUTES[route.name];
   const main = document.getElementById('main');
   const seq = ++state.renderSeq;
@@ -138,7 +139,7 @@ async function render(opts = {}) {
     if (opts.live) { showBanner(e); return; }
     destroyCharts();
     clear(main).appendChild(errorBox(e));
-    document.body.dataset.ready = route.name;
+    markReady(route.name, hash);
     return;
   }
   if (seq !== state.renderSeq) return; // superseded meanwhile
@@ -152,7 +153,14 @@ async function render(opts = {}) {
   if (opts.live) window.scrollTo(0, scroll);
   else if (state.page !== null && state.page !== route.name) main.focus({ preventScroll: true });
   state.page = route.name;
-  document.body.dataset.ready = route.name; // the browser tests wait for this
+  markReady(route.name, hash);
+}
+
+// Which page and URL the content on screen belongs to, and how many
+// renders happened (the browser tests wait on these).
+function markReady(name, hash) {
+  document.body.dataset.ready = name;
+  document.body.dataset.hash = hash;
   document.body.dataset.renders = String((Number(document.body.dataset.renders) || 0) + 1);
 }
 
