@@ -12,17 +12,43 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 "$AIU_SRC/tests/e2e/setup.sh" # npm ci of playwright-core when missing or stale
 
+# $T/complete = the corpus + one synthetic session whose prompt is over the
+# 64 KiB content cap (the corpus has none), so the "truncated" flag shows.
+COMPLETE="$T/complete"
+mkdir -p "$COMPLETE"
+cp -r "$CC_CORPUS/projects" "$COMPLETE/"
+mkdir -p "$COMPLETE/projects/-tmp-e2e-long-prompt"
+python3 - "$COMPLETE/projects/-tmp-e2e-long-prompt/7e57c0de-0000-4000-8000-00000000e2e1.jsonl" <<'PY'
+import json, sys
+sid = "7e57c0de-0000-4000-8000-00000000e2e1"
+base = {"isSidechain": False, "userType": "external", "cwd": "/tmp/e2e/long-prompt",
+        "sessionId": sid, "version": "2.0.0", "gitBranch": "main"}
+text = "".join(f"line {i:05d}: the quick brown fox jumps over the lazy dog\n" for i in range(1400))  # ~85 KB
+user = dict(base, parentUuid=None, type="user", uuid="7e57c0de-0000-4000-8000-0000000000a1",
+            timestamp="2025-06-20T10:00:00.000Z", message={"role": "user", "content": text})
+asst = dict(base, parentUuid=user["uuid"], type="assistant", uuid="7e57c0de-0000-4000-8000-0000000000a2",
+            timestamp="2025-06-20T10:00:09.000Z", requestId="req_e2e_long_prompt_1",
+            message={"id": "msg_e2e_long_prompt_1", "type": "message", "role": "assistant",
+                     "model": "claude-sonnet-4-5-20250929",
+                     "content": [{"type": "text", "text": "That is a long prompt."},
+                                 {"type": "tool_use", "id": "toolu_e2e_1", "name": "Read", "input": {"file_path": "/tmp/x"}}],
+                     "usage": {"input_tokens": 21000, "output_tokens": 12,
+                               "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}})
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps(user) + "\n" + json.dumps(asst) + "\n")
+PY
+# the totals the dashboard must reach once everything is synced
+FULL="$T/full.db"
+aiu daily --db "$FULL" --claude-dir "$COMPLETE" --json --tz UTC > "$T/full.json"
+
 CL="$T/claude"; HOLD="$T/held"
 mkdir -p "$CL" "$HOLD"
-cp -r "$CC_CORPUS/projects" "$CL/"
+cp -r "$COMPLETE/projects" "$CL/"
 held=-Users-chip-dev-ai-music
 mv "$CL/projects/$held" "$HOLD/"
 DB="$T/a.db"
 aiu sync --db "$DB" --claude-dir "$CL" > "$T/sync.txt"
 check "initial sync of the corpus copy" grep -qE '^synced [0-9]+ files' "$T/sync.txt"
-# the full-corpus totals the dashboard must reach after its sync
-FULL="$T/full.db"
-aiu daily --db "$FULL" --claude-dir "$CC_CORPUS" --json --tz UTC > "$T/full.json"
 
 PIDS=()
 cleanup() {

@@ -273,8 +273,16 @@ await step('session detail: messages, tokens, cost and tool calls', async () => 
   // an assistant message with tool calls lists them
   const withTools = d.messages.findIndex((m) => m.toolCalls && m.toolCalls.length);
   if (withTools >= 0) {
-    const chips = await items.nth(withTools).locator('.chip').allTextContents();
-    assert.deepEqual(chips, d.messages[withTools].toolCalls);
+    // chips group repeats: "Glob ×3"; together they list every call
+    const chips = items.nth(withTools).locator('.chip');
+    const shown = [];
+    for (let c = 0; c < await chips.count(); c++) {
+      const t = await chips.nth(c).getAttribute('data-tool');
+      const n = Number(await chips.nth(c).getAttribute('data-count'));
+      assert.equal((await chips.nth(c).textContent()).trim(), n > 1 ? `${t} ×${n}` : t);
+      for (let k = 0; k < n; k++) shown.push(t);
+    }
+    assert.deepEqual(shown.sort(), [...d.messages[withTools].toolCalls].sort());
   }
   const asst = d.messages.findIndex((m) => m.role === 'assistant');
   if (asst >= 0) sameMoney(await items.nth(asst).locator('.cost').textContent(), d.messages[asst].cost, 'message cost');
@@ -286,6 +294,25 @@ await step('session detail: messages, tokens, cost and tool calls', async () => 
     assert.equal(await more.getAttribute('aria-expanded'), 'true');
   }
   await shot(page, 'laptop-session', false);
+});
+
+await step('session detail: text over the cap is flagged "truncated" and collapsed', async () => {
+  const list = await A('/api/analytics/sessions', { limit: 100 });
+  const s = list.sessions.find((x) => x.projectName === 'long-prompt');
+  assert.ok(s, 'the synthetic long-prompt session is listed');
+  const d = await api(BASE, `/api/analytics/sessions/${encodeURIComponent(s.id)}`, { tz: TZ });
+  const i = d.messages.findIndex((m) => m.truncated);
+  assert.ok(i >= 0, 'the API flags the long prompt as truncated');
+  await go(page, `#/session/${encodeURIComponent(s.id)}`, 'session');
+  const item = page.locator('ol[data-list="messages"] > li').nth(i);
+  assert.equal((await item.locator('.badge.warn').textContent()).trim(), 'truncated');
+  assert.equal(await item.locator('pre.content.clamped').count(), 1, 'long text starts collapsed');
+  const box = await item.locator('pre.content').boundingBox();
+  assert.ok(box.height < 400, `collapsed height ${box.height}`);
+  await shot(page, 'laptop-session-truncated', false);
+  await item.locator('button.more').click();
+  assert.equal(await item.locator('pre.content.clamped').count(), 0);
+  assert.ok((await item.locator('pre.content').boundingBox()).height > 1000, 'expanded');
 });
 
 await step('unknown session: the API error is shown, not a blank page', async () => {
@@ -399,6 +426,22 @@ await step('sync page: reset asks first, then a full re-read converges', async (
   await page.waitForFunction(() => /Sync complete/.test(document.querySelector('#sync-note')?.textContent || ''), null, { timeout: 60000 });
   const ov = await A('/api/analytics/overview');
   assert.equal(ov.totalTokens, fullTokens, 'totals unchanged after reset + re-read');
+});
+
+await step('session whose transcript is gone: "content unavailable", numbers kept', async () => {
+  const dir = process.env.AIU_HOLD_DST;
+  const file = fs.readdirSync(dir).find((n) => /^[0-9a-f-]{36}\.jsonl$/.test(n));
+  const id = file.replace(/\.jsonl$/, '');
+  fs.rmSync(path.join(dir, file));
+  const d = await api(BASE, `/api/analytics/sessions/${encodeURIComponent(id)}`, { tz: TZ });
+  const gone = d.messages.filter((m) => m.contentAvailable === false).length;
+  assert.ok(gone > 0, 'the API reports content unavailable');
+  await go(page, `#/session/${encodeURIComponent(id)}`, 'session');
+  assert.equal(await page.locator('ol[data-list="messages"] .unavailable').count(), gone);
+  assert.match(await page.locator('ol[data-list="messages"] .unavailable').first().textContent(), /Content unavailable/);
+  assert.equal(await page.locator('#content-gone').isVisible(), true);
+  assert.equal(digits(await figure(page, 'totalTokens')), d.session.totalTokens);
+  await shot(page, 'laptop-session-unavailable', false);
 });
 
 // ---- dark mode -------------------------------------------------------------

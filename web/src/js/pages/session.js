@@ -12,6 +12,13 @@ const LONG_CHARS = 700;     // collapse text longer than this...
 const LONG_LINES = 12;      // ...or with more lines than this
 const expanded = new Set(); // message ids the user expanded (kept across live refreshes)
 
+// ["Glob", "Read", "Glob"] -> [["Glob", 2], ["Read", 1]] (first-use order)
+function groupTools(list) {
+  const counts = new Map();
+  for (const t of list) counts.set(t, (counts.get(t) || 0) + 1);
+  return [...counts];
+}
+
 function messageItem(m, tz) {
   const text = m.content || '';
   const long = text.length > LONG_CHARS || text.split('\n').length > LONG_LINES;
@@ -24,7 +31,7 @@ function messageItem(m, tz) {
 
   let body;
   if (m.contentAvailable === false) {
-    body = h('p', { class: 'unavailable' }, 'Content unavailable: the transcript is gone (the numbers come from the store).');
+    body = h('p', { class: 'unavailable' }, 'Content unavailable');
   } else if (!text) {
     body = m.toolCalls && m.toolCalls.length ? null : h('p', { class: 'muted' }, '(no text)');
   } else {
@@ -40,6 +47,7 @@ function messageItem(m, tz) {
       });
       body.push(btn);
     }
+    if (m.truncated) body.push(h('p', { class: 'muted small' }, 'Text cut at 64 KiB; the rest is only in the transcript.'));
   }
   return h('li', { class: `msg ${m.role}`, dataset: { role: m.role, id: m.id } },
     h('div', { class: 'msg-head' },
@@ -52,7 +60,7 @@ function messageItem(m, tz) {
       m.role === 'assistant' ? h('span', { class: 'cost', title: 'estimate' }, f.money(m.cost)) : null),
     body,
     m.toolCalls && m.toolCalls.length
-      ? h('ul', { class: 'tools', 'aria-label': 'Tool calls' }, m.toolCalls.map((t) => h('li', { class: 'chip' }, t)))
+      ? h('ul', { class: 'tools', 'aria-label': 'Tool calls' }, groupTools(m.toolCalls).map(([t, n]) => h('li', { class: 'chip', dataset: { tool: t, count: n } }, n > 1 ? `${t} ×${n}` : t)))
       : null);
 }
 
@@ -79,6 +87,9 @@ export async function render(ctx) {
       card('Cost', f.money(s.cost), { test: 'cost', estimate: true, sub: (s.models && s.models.length ? s.models : [s.model]).filter(Boolean).join(', ') })),
     h('section', { class: 'panel' },
       h('h2', {}, `Messages (${f.int(total)})`),
+      data.messages.some((m) => m.contentAvailable === false)
+        ? h('p', { class: 'note running', id: 'content-gone' }, 'The transcript of some messages is gone (Claude Code deletes old transcripts), so their text is unavailable. Their tokens and costs come from the store.')
+        : null,
       data.messages.length
         ? h('ol', { class: 'timeline', dataset: { list: 'messages' } }, data.messages.map((m) => messageItem(m, ctx.tz)))
         : h('p', { class: 'empty' }, 'No messages stored for this session.'),
