@@ -145,8 +145,11 @@ async function render(opts = {}) {
   if (seq !== state.renderSeq) return; // superseded meanwhile
   hideBanner();
   const scroll = window.scrollY;
+  // a live refresh keeps keyboard focus on the control with the same id
+  const focusId = opts.live && main.contains(document.activeElement) ? document.activeElement.id : '';
   destroyCharts();
   clear(main).appendChild(node);
+  if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus({ preventScroll: true });
   if (page.mounted) page.mounted(node, ctx);
   main.removeAttribute('aria-busy');
   document.title = `${page.title} · aiusage`;

@@ -26,7 +26,7 @@ export async function render(ctx) {
       sub: `in ${f.int(ov.inputTokens)} · out ${f.int(ov.outputTokens)}`,
     }),
     card('Cost', f.money(ov.totalCost), { test: 'totalCost', estimate: true, sub: ov.unpricedModels && ov.unpricedModels.length ? `unpriced: ${ov.unpricedModels.join(', ')}` : 'list prices' }),
-    card('Cache hit rate', f.ratio(ov.cacheHitRate), {
+    card('Cache hit rate', ov.totalTokens ? f.ratio(ov.cacheHitRate) : '–', {
       test: 'cacheHitRate',
       sub: `read ${f.int(ov.cacheReadTokens)} · write ${f.int(ov.cacheCreationTokens)}`,
     }));

@@ -17,7 +17,7 @@ function statusBody(st) {
   const s = st.lastSyncStats || {};
   const rows = [
     ['State', st.isRunning ? 'running' : 'idle', 'state'],
-    ['Last sync', st.lastSync ? f.dateTime(st.lastSync, tz) : 'never', 'lastSync'],
+    [st.isRunning ? 'Previous sync' : 'Last sync', st.lastSync ? f.dateTime(st.lastSync, tz) : 'never', 'lastSync'],
     ['Duration', st.lastSyncDuration !== null && st.lastSyncDuration !== undefined ? `${f.int(st.lastSyncDuration)} ms` : '–', 'lastSyncDuration'],
     ['Files processed', f.int(s.filesProcessed), 'filesProcessed'],
     ['Sessions added', f.int(s.sessionsAdded), 'sessionsAdded'],
@@ -31,9 +31,14 @@ function statusBody(st) {
     const p = st.progress || {};
     const max = p.bytesTotal || p.filesTotal || 0;
     const val = p.bytesTotal ? p.bytesDone : p.filesDone;
-    const prog = h('progress', { id: 'sync-progress', max: String(max || 1), value: String(val || 0), 'aria-label': 'Sync progress' });
+    // no totals yet: the sync is still planning (an indeterminate bar)
+    const prog = max
+      ? h('progress', { id: 'sync-progress', max: String(max), value: String(val || 0), 'aria-label': 'Sync progress' })
+      : h('progress', { id: 'sync-progress', 'aria-label': 'Sync progress' });
     parts.push(h('div', { class: 'progress' }, prog,
-      h('span', { dataset: { field: 'progress' } }, `${f.int(p.filesDone || 0)} / ${f.int(p.filesTotal || 0)} files · ${f.bytes(p.bytesDone || 0)} of ${f.bytes(p.bytesTotal || 0)}`)));
+      h('span', { dataset: { field: 'progress' } }, max
+        ? `${f.int(p.filesDone || 0)} / ${f.int(p.filesTotal || 0)} files · ${f.bytes(p.bytesDone || 0)} of ${f.bytes(p.bytesTotal || 0)}`
+        : 'finding changed files…')));
   }
   if (st.lastError) parts.push(h('p', { class: 'error-box' }, `Last error: ${st.lastError}`));
   return parts;
