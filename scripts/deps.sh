@@ -8,8 +8,8 @@ want=(build-essential cmake pkg-config libsqlite3-dev libjansson-dev libxxhash-d
 # only installed from Debian when the command is missing.
 cmds=(npm) # npm ci installs the dashboard's chart library (web/package-lock.json)
 case "${1:-build}" in
-  test)  want+=(libcmocka-dev clang libclang-rt-14-dev chromium); cmds+=(python3) ;;
-  bench) want+=(time); cmds+=(python3) ;;
+  test)  want+=(libcmocka-dev clang libclang-rt-14-dev chromium python3-jsonschema); cmds+=(python3) ;;
+  bench) want+=(time wrk); cmds+=(python3) ;;
 esac
 missing=()
 for p in "${want[@]}"; do

@@ -45,6 +45,7 @@ struct cli_ctx {
 	const char *sync_interval; /* --sync-interval SECONDS (serve; 0 = no timer) */
 	bool no_watch;             /* --no-watch: no inotify (serve) */
 	const char *retention_days;/* --retention-days N|forever (serve: stores the setting) */
+	int64_t demo_messages;     /* demo: --messages N assistant requests (default 6000) */
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */

@@ -52,7 +52,8 @@ enum http_method {
 
 /* Route flags. */
 enum {
-	ROUTE_AUTH = 1u << 0,   /* needs the bearer token when the server has one (every /api/ row) */
+	ROUTE_AUTH = 1u << 0,   /* needs the bearer token when the server has one (unknown
+	                           /api/ paths always do, so nothing leaks) */
 	ROUTE_CACHE = 1u << 1,  /* GET body may be cached per (normalised URL, data version) */
 	ROUTE_PREFIX = 1u << 2, /* pattern matches any non-/api path starting with it (static files) */
 };
@@ -62,6 +63,7 @@ struct http_kv {
 };
 
 struct http_server; /* opaque: http_server.c */
+struct http_body;   /* http_cache.h */
 
 struct http_req {
 	enum http_method method;
@@ -94,6 +96,8 @@ struct http_resp {
 	char hstore[1024];                 /* storage for header copies */
 	size_t hused;
 	bool no_cache;                     /* handler: do not cache this body (e.g. 404) */
+	struct http_body *shared;          /* server: a cached body sent instead of body
+	                                      (one reference, dropped by http_resp_release) */
 };
 
 /* Returns 0 when the response is filled (errors included, via http_error),

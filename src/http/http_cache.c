@@ -12,11 +12,9 @@
 struct centry {
 	uint64_t hash;        /* of key; 0 = empty slot */
 	char *key;            /* owned */
-	char *body;           /* owned */
-	size_t len;
+	struct http_body *b;  /* one reference owned by the entry */
 	int64_t version;
 	uint64_t tick;        /* last use, for LRU */
-	char etag[HTTP_ETAG_MAX];
 };
 
 struct http_cache {
@@ -25,6 +23,31 @@ struct http_cache {
 	size_t max_entries, max_bytes, bytes, n;
 	uint64_t tick;
 };
+
+struct http_body *http_body_new(const char *data, size_t len, const char *etag)
+{
+	struct http_body *b = malloc(sizeof(*b) + len + 1);
+	if (!b)
+		return NULL;
+	__atomic_store_n(&b->refs, 1, __ATOMIC_RELAXED);
+	b->len = len;
+	snprintf(b->etag, sizeof(b->etag), "%s", etag ? etag : "");
+	if (len)
+		memcpy(b->data, data, len);
+	b->data[len] = '\0';
+	return b;
+}
+
+void http_body_ref(struct http_body *b)
+{
+	__atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
+}
+
+void http_body_unref(struct http_body *b)
+{
+	if (b && __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(b);
+}
 
 int http_cache_new(size_t max_entries, size_t max_bytes, struct http_cache **out)
 {
@@ -41,14 +64,19 @@ int http_cache_new(size_t max_entries, size_t max_bytes, struct http_cache **out
 	return AIU_OK;
 }
 
+static size_t entry_bytes(const struct centry *e)
+{
+	return e->b->len + strlen(e->key);
+}
+
 static void drop(struct http_cache *c, struct centry *e)
 {
 	if (!e->hash)
 		return;
-	c->bytes -= e->len + strlen(e->key);
+	c->bytes -= entry_bytes(e);
 	c->n--;
 	free(e->key);
-	free(e->body);
+	http_body_unref(e->b);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -77,24 +105,23 @@ static struct centry *find(struct http_cache *c, const char *key, uint64_t h)
 	return NULL;
 }
 
-bool http_cache_get(struct http_cache *c, const char *key, int64_t version, struct buf *out,
-		    char *etag, size_t etag_cap)
+struct http_body *http_cache_get(struct http_cache *c, const char *key, int64_t version)
 {
 	uint64_t h = key_hash(key);
 	struct centry *e;
-	bool hit = false;
+	struct http_body *b = NULL;
 	pthread_mutex_lock(&c->mu);
 	if ((e = find(c, key, h))) {
 		if (e->version != version) {
 			drop(c, e);
-		} else if (buf_add(out, e->body, e->len) == AIU_OK) {
+		} else {
 			e->tick = ++c->tick;
-			snprintf(etag, etag_cap, "%s", e->etag);
-			hit = true;
+			b = e->b;
+			http_body_ref(b);
 		}
 	}
 	pthread_mutex_unlock(&c->mu);
-	return hit;
+	return b;
 }
 
 /* Evicts the least recently used entry; false when empty. */
@@ -110,21 +137,15 @@ static bool evict_one(struct http_cache *c)
 	return true;
 }
 
-void http_cache_put(struct http_cache *c, const char *key, int64_t version, const char *body,
-		    size_t len, const char *etag)
+void http_cache_put(struct http_cache *c, const char *key, int64_t version, struct http_body *b)
 {
 	uint64_t h = key_hash(key);
-	size_t need = len + strlen(key);
+	size_t need = b->len + strlen(key);
 	struct centry *e;
-	char *k, *b;
+	char *k;
 
-	if (need > c->max_bytes / 4)
+	if (need > c->max_bytes / 4 || !(k = strdup(key)))
 		return;
-	if (!(k = strdup(key)) || !(b = malloc(len ? len : 1))) {
-		free(k);
-		return;
-	}
-	memcpy(b, body, len);
 	pthread_mutex_lock(&c->mu);
 	if ((e = find(c, key, h)))
 		drop(c, e);
@@ -136,19 +157,17 @@ void http_cache_put(struct http_cache *c, const char *key, int64_t version, cons
 			e = &c->v[i];
 			e->hash = h;
 			e->key = k;
-			e->body = b;
-			e->len = len;
+			e->b = b;
+			http_body_ref(b);
 			e->version = version;
 			e->tick = ++c->tick;
-			snprintf(e->etag, sizeof(e->etag), "%s", etag);
 			c->bytes += need;
 			c->n++;
-			k = b = NULL;
+			k = NULL;
 			break;
 		}
 	pthread_mutex_unlock(&c->mu);
 	free(k);
-	free(b);
 }
 
 void http_etag(int64_t version, const char *body, size_t len, char *out, size_t cap)

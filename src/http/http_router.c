@@ -2,6 +2,7 @@
  * parameters (see http.h). Nothing here talks to the network or the store,
  * so all of it is unit-tested directly (tests/unit/test_http.c). */
 #include "http/http.h"
+#include "http/http_cache.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 
@@ -112,6 +113,8 @@ void http_resp_init(struct http_resp *r)
 void http_resp_release(struct http_resp *r)
 {
 	buf_release(&r->body);
+	http_body_unref(r->shared);
+	r->shared = NULL;
 }
 
 static const char *hcopy(struct http_resp *r, const char *s)

@@ -181,13 +181,24 @@ static void add_common_headers(struct http_server *s, struct MHD_Connection *mc,
 			MHD_add_response_header(r, rs->headers[i].key, rs->headers[i].val);
 }
 
+static void unref_body(void *cls)
+{
+	http_body_unref(cls);
+}
+
 static enum MHD_Result send_resp(struct http_server *s, struct MHD_Connection *mc,
 				 struct http_resp *rs, bool api, const char *method,
 				 const char *path, int64_t t0)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
-	if (rs->static_body)
+	if (rs->shared) { /* zero-copy: MHD holds a reference until it is done */
+		http_body_ref(rs->shared);
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+			rs->shared->len, rs->shared->data, unref_body, rs->shared);
+		if (!r)
+			http_body_unref(rs->shared);
+	} else if (rs->static_body)
 		r = MHD_create_response_from_buffer(rs->static_len, (void *)rs->static_body,
 						    MHD_RESPMEM_PERSISTENT);
 	else
@@ -215,25 +226,31 @@ static void dispatch(struct http_server *s, struct MHD_Connection *mc, struct ht
 	size_t slot;
 	bool cacheable = (rt->flags & ROUTE_CACHE) && (q->method == HTTP_GET || q->method == HTTP_HEAD);
 	char etag[HTTP_ETAG_MAX] = "";
+	bool in_snapshot = false;
 	int rc;
 
 	buf_init(&key, KEY_MAX);
 	q->store = store_take(s, &slot);
-	if ((rc = q->store->ops->read_begin(q->store, &q->err)) < 0 ||
-	    (rc = q->store->ops->data_version(q->store, &q->data_version, &q->err)) < 0)
-		goto fail;
+	/* Hit path: one statement reads the committed version; a body cached
+	 * under that version is the answer. Miss: the handler and the version
+	 * it is cached under come from one read snapshot. */
 	if (cacheable && cache_key(q, &key) == AIU_OK &&
-	    http_cache_get(s->cache, buf_cstr(&key), q->data_version, &rs->body, etag, sizeof(etag))) {
+	    q->store->ops->data_version(q->store, &q->data_version, &q->err) == AIU_OK &&
+	    (rs->shared = http_cache_get(s->cache, buf_cstr(&key), q->data_version))) {
 		rs->status = 200;
+		str_copy(etag, rs->shared->etag, sizeof(etag));
 	} else {
-		if ((rc = rt->fn(q, rs)) < 0)
+		if ((rc = q->store->ops->read_begin(q->store, &q->err)) < 0)
+			goto fail;
+		in_snapshot = true;
+		if ((rc = q->store->ops->data_version(q->store, &q->data_version, &q->err)) < 0 ||
+		    (rc = rt->fn(q, rs)) < 0)
 			goto fail;
 		if (cacheable && rs->status == 200 && !rs->no_cache && !rs->static_body) {
-			http_etag(q->data_version, rs->body.p ? rs->body.p : "", rs->body.len, etag,
-				  sizeof(etag));
-			if (!key.failed && key.len)
-				http_cache_put(s->cache, buf_cstr(&key), q->data_version,
-					       rs->body.p ? rs->body.p : "", rs->body.len, etag);
+			http_etag(q->data_version, buf_cstr(&rs->body), rs->body.len, etag, sizeof(etag));
+			if (!key.failed && key.len &&
+			    (rs->shared = http_body_new(buf_cstr(&rs->body), rs->body.len, etag)))
+				http_cache_put(s->cache, buf_cstr(&key), q->data_version, rs->shared);
 		}
 	}
 	if (etag[0])
@@ -246,6 +263,8 @@ static void dispatch(struct http_server *s, struct MHD_Connection *mc, struct ht
 				 etag)) {
 			rs->status = 304;
 			buf_reset(&rs->body);
+			http_body_unref(rs->shared);
+			rs->shared = NULL;
 			rs->static_body = NULL;
 			rs->static_len = 0;
 		}
@@ -256,7 +275,8 @@ fail:
 	http_error(rs, 500, rc == AIU_EDB ? "DATABASE_ERROR" : "INTERNAL_ERROR",
 		   rc == AIU_EDB ? "the store failed" : "internal error", NULL, NULL);
 out:
-	q->store->ops->read_end(q->store);
+	if (in_snapshot)
+		q->store->ops->read_end(q->store);
 	store_give(s, slot);
 	buf_release(&key);
 }
@@ -273,6 +293,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	const struct http_route *rt = NULL;
 	char capbuf[1024];
 	unsigned allowed = 0;
+	enum http_match match = MATCH_NOT_FOUND;
 	bool api = is_api(url);
 	enum MHD_Result ret;
 
@@ -320,16 +341,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 					 "Authorization, Content-Type, If-None-Match");
 			http_resp_header(&rs, "Access-Control-Max-Age", "600");
 		}
-	} else if (api && s->o.token &&
+	} else if ((match = http_route_find(http_routes, q.method, url, &rt, q.caps, &q.ncaps,
+					    capbuf, sizeof(capbuf), &allowed),
+		    api && s->o.token && (match != MATCH_OK || (rt->flags & ROUTE_AUTH))) &&
 		   !token_ok(s->o.token, MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
 								     "Authorization"))) {
+		/* every /api/ path needs the token, unknown ones too (nothing leaks) */
 		http_error(&rs, 401, "UNAUTHORIZED", "missing or wrong bearer token", NULL, NULL);
 		http_resp_header(&rs, "WWW-Authenticate", "Bearer");
 	} else if (c->too_large) {
 		http_error(&rs, 413, "PAYLOAD_TOO_LARGE", "request body over 4 KiB", "body", NULL);
 	} else {
-		switch (http_route_find(http_routes, q.method, url, &rt, q.caps, &q.ncaps, capbuf,
-					sizeof(capbuf), &allowed)) {
+		switch (match) {
 		case MATCH_OK:
 			dispatch(s, mc, &q, &rs, rt);
 			break;
