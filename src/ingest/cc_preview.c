@@ -29,19 +29,83 @@ void cc_preview_free(struct cc_preview *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The string value after key (e.g. "\"sessionId\":\"") in line, or NULL. */
-static const char *str_after(const char *line, size_t len, const char *key, size_t *n)
+/* Cheap field lookup on a raw line (no parse): the first occurrence of
+ * "key" followed by optional blanks, ':' and optional blanks. Returns a
+ * pointer to the value's first byte, or NULL. */
+static const char *field_at(const char *line, size_t len, const char *key)
 {
 	size_t kl = strlen(key);
-	const char *p = memmem(line, len, key, kl), *q;
-	if (!p)
+	const char *p = line, *end = line + len;
+
+	while ((p = memmem(p, (size_t)(end - p), key, kl))) {
+		const char *v = p + kl;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && *v == ':') {
+			v++;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			return v < end ? v : NULL;
+		}
+		p += kl;
+	}
+	return NULL;
+}
+
+/* The string value of "key" (quotes included in key), unescaped bytes as
+ * they are, or NULL. */
+static const char *str_after(const char *line, size_t len, const char *key, size_t *n)
+{
+	const char *v = field_at(line, len, key), *q;
+	if (!v || *v != '"')
 		return NULL;
-	p += kl;
-	q = memchr(p, '"', (size_t)(line + len - p));
-	if (!q)
+	v++;
+	for (q = v; q < line + len && *q != '"'; q++)
+		if (*q == '\\' && q + 1 < line + len)
+			q++;
+	if (q >= line + len)
 		return NULL;
-	*n = (size_t)(q - p);
-	return p;
+	*n = (size_t)(q - v);
+	return v;
+}
+
+static bool str_is(const char *v, size_t n, const char *lit)
+{
+	return v && n == strlen(lit) && memcmp(v, lit, n) == 0;
+}
+
+/* 'u' for a user line, 'a' for an assistant line, 0 otherwise. Nested
+ * "type" keys (content blocks, message.type) never hold these values, and
+ * quotes inside strings are escaped, so any "type" key saying user or
+ * assistant is the record's. */
+static char line_kind(const char *line, size_t len)
+{
+	const char *p = line, *end = line + len;
+	while (p < end) {
+		size_t n;
+		const char *v = str_after(p, (size_t)(end - p), "\"type\"", &n);
+		if (!v)
+			return 0;
+		if (str_is(v, n, "user"))
+			return 'u';
+		if (str_is(v, n, "assistant"))
+			return 'a';
+		p = v + n;
+	}
+	return 0;
+}
+
+void cc_preview_line(const char *line, size_t len, struct cc_preview_line *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->session = str_after(line, len, "\"sessionId\"", &out->session_n);
+	out->kind = line_kind(line, len);
+	if (out->kind == 'u') {
+		const char *meta = field_at(line, len, "\"isMeta\"");
+		out->prompt = !memmem(line, len, "\"tool_result\"", 13) && !(meta && *meta == 't');
+	} else if (out->kind == 'a') {
+		out->msg_id = str_after(line, len, "\"id\"", &out->msg_id_n);
+	}
 }
 
 struct scan {
@@ -85,32 +149,31 @@ static void scan_file(struct scan *sc, const char *path, int64_t from, int64_t t
 	if (sc->budget <= 0 || lr_open(&lr, path, from, PREVIEW_LINE_MAX, &e) < 0)
 		goto extrapolate;
 	while (lr_next(&lr, &line, &len, &off, &too_long, &e) == 1) {
-		const char *v;
-		size_t n;
+		struct cc_preview_line pl;
 		if (off >= to)
 			break;
 		scanned = off + (int64_t)len + 1 - from;
 		sc->budget -= (int64_t)len + 1;
-		if (!too_long && (v = str_after(line, len, "\"sessionId\":\"", &n)) && n)
-			saw_session(sc, file_sess, v, n);
-		if (too_long) {
-			/* unknown content */
-		} else if (memmem(line, len, "\"type\":\"user\"", 13)) {
-			if (!memmem(line, len, "\"tool_result\"", 13) && !memmem(line, len, "\"isMeta\":true", 13))
-				(*msgs)++;
-		} else if (memmem(line, len, "\"type\":\"assistant\"", 18)) {
-			/* a streamed response repeats its id on consecutive lines */
-			v = str_after(line, len, "\"id\":\"", &n);
-			if (!v || !prev_id || n != prev_n || memcmp(v, prev_id, n) != 0)
-				(*msgs)++;
-			if (v && n < sizeof(prev_buf)) {
-				memcpy(prev_buf, v, n);
-				prev_id = prev_buf;
-				prev_n = n;
-			}
-		}
 		if (sc->budget <= 0)
 			break;
+		if (too_long)
+			continue; /* unknown content */
+		cc_preview_line(line, len, &pl);
+		if (pl.session && pl.session_n)
+			saw_session(sc, file_sess, pl.session, pl.session_n);
+		if (pl.kind == 'u' && pl.prompt) {
+			(*msgs)++;
+		} else if (pl.kind == 'a') {
+			/* a streamed response repeats its id on consecutive lines */
+			if (!pl.msg_id || !prev_id || pl.msg_id_n != prev_n ||
+			    memcmp(pl.msg_id, prev_id, pl.msg_id_n) != 0)
+				(*msgs)++;
+			if (pl.msg_id && pl.msg_id_n < sizeof(prev_buf)) {
+				memcpy(prev_buf, pl.msg_id, pl.msg_id_n);
+				prev_id = prev_buf;
+				prev_n = pl.msg_id_n;
+			}
+		}
 	}
 	lr_close(&lr);
 extrapolate:
@@ -172,8 +235,7 @@ int cc_preview(struct store *s, const struct cc_sync_opts *o, struct cc_preview 
 		pf->pending_bytes = (int64_t)st.st_size - from;
 		if (pf->reason == CC_PENDING_GROWN && pf->pending_bytes <= 0)
 			continue; /* unchanged, or only touched */
-		if (pf->pending_bytes <= 0 && pf->reason == CC_PENDING_NEW && !st.st_size)
-			continue; /* an empty new file: nothing to read */
+		/* a new empty file is listed: the sync records it (filesProcessed) */
 		pf->mtime_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
 		if (!(pf->path = strdup(fl.v[i].path))) {
 			rc = aiu_errf(err, AIU_ENOMEM, "out of memory");

@@ -33,6 +33,15 @@ struct cc_preview {
 	int64_t pending_bytes, est_new_sessions, est_new_messages;
 };
 
+/* What the preview's cheap pass reads from one raw line (no JSON parse). */
+struct cc_preview_line {
+	char kind;                  /* 'u' user, 'a' assistant, 0 other */
+	bool prompt;                /* a user line that is not a tool result or meta */
+	const char *session, *msg_id; /* slices into the line, NULL when absent */
+	size_t session_n, msg_id_n;
+};
+void cc_preview_line(const char *line, size_t len, struct cc_preview_line *out);
+
 const char *cc_pending_reason_name(enum cc_pending_reason r);
 /* Reads only: o->dirs/ndirs as for cc_sync (o->full counts every file as rewritten). */
 int cc_preview(struct store *s, const struct cc_sync_opts *o, struct cc_preview *out,

@@ -264,6 +264,25 @@ static int apply_batch(struct sync_ctx *c, struct plan *pl, const struct cc_batc
 	return AIU_OK;
 }
 
+/* The store's sync lock; with a cancel flag the wait is a loop of tries
+ * so a cancel ends it. 1 = locked, 0 = cancelled, < 0 = error. */
+static int take_lock(struct store *s, const struct cc_sync_opts *o, struct aiu_err *err)
+{
+	int waited = 0, rc;
+	if (!o->cancel)
+		return (rc = s->ops->sync_lock(s, o->lock_wait_ms, err)) < 0 ? rc : 1;
+	for (;;) {
+		if (atomic_load(o->cancel))
+			return 0;
+		if ((rc = s->ops->sync_lock(s, 0, err)) == AIU_OK)
+			return 1;
+		if (rc != AIU_EBUSY || (o->lock_wait_ms >= 0 && waited >= o->lock_wait_ms))
+			return rc;
+		usleep(50 * 1000);
+		waited += 50;
+	}
+}
+
 int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result *res,
 	    struct aiu_err *err)
 {
@@ -292,8 +311,12 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	/* One sync at a time per store: planning must see the state that the
 	 * writes will change, and the first-sync shortcut needs an empty store
 	 * that nobody else fills meanwhile. */
-	if ((rc = s->ops->sync_lock(s, o->lock_wait_ms, err)) < 0)
+	if ((rc = take_lock(s, o, err)) <= 0) {
+		if (rc == 0)
+			res->cancelled = true; /* cancelled while waiting: nothing done */
 		goto out;
+	}
+	rc = AIU_OK;
 	locked = true;
 	if ((rc = cc_discover(o->dirs, o->ndirs, &fl, err)) < 0)
 		goto out;

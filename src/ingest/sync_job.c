@@ -230,12 +230,12 @@ out:
 void sync_job_request(struct sync_job *j)
 {
 	pthread_mutex_lock(&j->mu);
-	if (atomic_load(&j->cancel))
-		;
-	else if (j->running)
-		j->pending = true;
-	else
-		launch(j, true);
+	if (!atomic_load(&j->cancel)) { /* shutting down: no new runs */
+		if (j->running)
+			j->pending = true;
+		else
+			launch(j, true);
+	}
 	pthread_mutex_unlock(&j->mu);
 }
 

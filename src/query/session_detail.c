@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define SD_MAX_ENTRIES ((size_t)2 << 20)       /* messages held for one session */
-#define SD_WHOLE_FILE ((int64_t)64 << 20)      /* files up to this are read whole */
+#define SD_WHOLE_FILE ((int64_t)8 << 20)       /* files up to this are read whole */
 #define SD_WINDOW ((int64_t)4 << 20)           /* else this much around the rows */
 #define HEAD_BYTES 1024
 

@@ -2,6 +2,7 @@
 #include "store/retention.h"
 #include "core/strutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -57,16 +58,33 @@ int64_t retention_cutoff_ms(int64_t now_ms, int64_t days)
 	return b * BUCKET_MS;
 }
 
+static int oldest_cb(void *ctx, const struct session_row *r)
+{
+	int64_t *min = ctx;
+	if (r->first_ts > 0 && r->first_ts < *min)
+		*min = r->first_ts;
+	return 0;
+}
+
 int retention_prune(struct store *s, int64_t days, int64_t now_ms,
 		    struct store_prune_stats *st, struct aiu_err *err)
 {
+	int64_t cutoff, oldest = INT64_MAX;
 	int rc;
 	memset(st, 0, sizeof(*st));
 	if (days <= 0)
 		return AIU_OK;
+	cutoff = retention_cutoff_ms(now_ms, days);
+	/* Every stored row is dated at or after its session's start, so when
+	 * no session starts before the cutoff there is nothing to delete: a
+	 * plain read (sessions are few), no write transaction. */
+	if ((rc = s->ops->session_scan(s, oldest_cb, &oldest, err)) < 0)
+		return rc;
+	if (oldest >= cutoff)
+		return AIU_OK;
 	if ((rc = store_begin(s, err)) < 0)
 		return rc;
-	if ((rc = s->ops->prune_before(s, retention_cutoff_ms(now_ms, days), st, err)) < 0 ||
+	if ((rc = s->ops->prune_before(s, cutoff, st, err)) < 0 ||
 	    (rc = store_commit(s, err)) < 0) {
 		store_rollback(s);
 		return rc;
