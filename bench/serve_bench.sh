@@ -73,7 +73,7 @@ for ep in ("overview", "daily-usage", "model-distribution", "tool-usage", "proje
     t = time.perf_counter()
     urllib.request.urlopen(base + path, timeout=120).read()
     ms2 = (time.perf_counter() - t) * 1000
-    print("  %-40s first %8.1f ms   cached %6.2f ms   %7d bytes" % ("/" + path.split("?")[0] + ("?sort=cost" if "?" in ep else ""), ms, ms2, len(body)))
+    print("  %-40s first %8.1f ms   second %6.2f ms   %7d bytes" % ("/" + path.split("?")[0] + ("?sort=cost" if "?" in ep else ""), ms, ms2, len(body)))
 PY
 
 run_wrk() { # run_wrk NAME CONNS SECS PATH...
@@ -89,17 +89,18 @@ p99_ms() { # p99 from wrk --latency output, in ms
 }
 rps() { awk '/^Requests\/sec/ { print $2 }' "$1"; }
 
+load() { echo "  (machine load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; other work on the machine shows in the tail)"; }
 for ep in overview daily-usage; do
   run_wrk "$ep" 16 10 "api/analytics/$ep"
   p=$(p99_ms "$W/wrk_$ep.txt"); r=$(rps "$W/wrk_$ep.txt")
-  echo "== wrk -t2 -c16 -d10s $ep"; grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_$ep.txt" | sed 's/^/  /'
+  echo "== wrk -t2 -c16 -d10s $ep"; load; grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_$ep.txt" | sed 's/^/  /'
   verdict "$ep p99 < 20 ms" "$(awk -v p="$p" 'BEGIN{print (p != "" && p < 20) ? 1 : 0}')" "p99 ${p} ms"
   verdict "$ep >= 5000 req/s" "$(awk -v r="$r" 'BEGIN{print (r != "" && r >= 5000) ? 1 : 0}')" "${r} req/s"
 done
 
 run_wrk soak 100 30 api/analytics/overview api/analytics/daily-usage "api/analytics/overview?tz=Europe/Paris" \
   "api/analytics/daily-usage?dateFrom=2025-01-01" api/analytics/model-distribution api/analytics/tool-usage
-echo "== wrk -t2 -c100 -d30s (6 URLs)"; grep -E 'Latency|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_soak.txt" | sed 's/^/  /'
+echo "== wrk -t2 -c100 -d30s (6 URLs)"; load; grep -E 'Latency|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_soak.txt" | sed 's/^/  /'
 errs=$(grep -E 'Non-2xx|Socket errors' "$W/wrk_soak.txt" || true)
 total=$(awk '/requests in/ { print $1 }' "$W/wrk_soak.txt")
 verdict "100 connections x 30 s: zero errors" "$([ -z "$errs" ] && [ -n "$total" ] && echo 1 || echo 0)" "${total:-0} requests${errs:+; $errs}"
