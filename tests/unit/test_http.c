@@ -350,6 +350,10 @@ static void test_data_version(void **st)
 	r->ops->read_end(r);
 	assert_int_equal(r->ops->data_version(r, &v2, &e), AIU_OK);
 	assert_true(v2 > v1);
+	/* a worker's connection refuses writes */
+	assert_int_equal(r->ops->read_only(r, &e), AIU_OK);
+	assert_int_equal(r->ops->data_version(r, &v2, &e), AIU_OK);
+	assert_true(store_begin(r, &e) < 0); /* a write transaction is refused */
 	store_close(r);
 	store_close(s);
 	unlink(db);
