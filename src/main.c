@@ -23,6 +23,8 @@ const struct command commands[] = {
 	{ "tools", cmd_report, "tool calls per tool" },
 	{ "pull", cmd_pull, "fetch organisation data: pull anthropic|all [--since D] [--until D]" },
 	{ "org", cmd_org, "organisation spend, people, teams and attribution coverage from the store" },
+	{ "serve", cmd_serve, "serve the dashboard and REST API (default http://127.0.0.1:3001/)" },
+	{ "retention", cmd_retention, "show or set how long history is kept: retention [DAYS|forever]" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },

@@ -1,5 +1,6 @@
 /* cli.c - option table, context lifecycle and shared command plumbing. */
 #include "cli/cli.h"
+#include "store/retention.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "ingest/cc_sync.h"
@@ -52,6 +53,15 @@ static const struct opt opts[] = {
 	{ "commit-bytes", 0, O_BYTES, F(commit_bytes), NULL },
 	{ "color", 0, O_COLOR, 1, "force colour" },
 	{ "no-color", 0, O_COLOR, 0, "no colour (NO_COLOR is honoured too)" },
+	{ "listen", 0, O_STR, F(listen), "serve: HOST:PORT or [IPV6]:PORT (default 127.0.0.1:3001; port 0 = any free)" },
+	{ "token", 0, O_STR, F(token), "serve: bearer token required on /api/ (or AIUSAGE_TOKEN)" },
+	{ "cors-origin", 0, O_STR, F(cors_origin), "serve: send CORS headers for exactly this origin" },
+	{ "verbose", 0, O_FLAG, F(verbose), "serve: access log on stderr" },
+	{ "exit-after-ms", 0, O_BYTES, F(exit_after_ms), NULL },
+	{ "sync-interval", 0, O_STR, F(sync_interval), "serve: also sync every N seconds (default 60 without inotify; 0 = never)" },
+	{ "no-watch", 0, O_FLAG, F(no_watch), "serve: do not watch the transcript folders (inotify)" },
+	{ "retention-days", 0, O_STR, F(retention_days), "serve: keep N days of history, or forever (the default); stored in the database" },
+	{ "messages", 0, O_BYTES, F(demo_messages), "demo: about N assistant requests (default 6000; benchmarks use 1000000)" },
 };
 
 static const char *const weekdays[] = { "sunday", "monday", "tuesday", "wednesday",
@@ -288,6 +298,12 @@ int cli_sync(struct cli_ctx *c, bool summary, struct aiu_err *err)
 			return AIU_OK;
 		}
 		return rc;
+	}
+	{
+		/* an opted-in retention limit prunes after every sync */
+		struct store_prune_stats ps;
+		if ((rc = retention_apply(c->store, &ps, err)) < 0)
+			return rc;
 	}
 	if (summary && !c->quiet) {
 		printf("synced %lld file%s from %lld dir%s in %.2f s: %lld new line%s, %lld request%s"

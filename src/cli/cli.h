@@ -39,6 +39,16 @@ struct cli_ctx {
 	int week_start;
 	int64_t session_hours;
 	int64_t commit_bytes;      /* sync: commit at least every N bytes (tests) */
+	/* serve */
+	const char *listen;        /* --listen HOST:PORT */
+	const char *token;         /* --token (else $AIUSAGE_TOKEN); never printed */
+	const char *cors_origin;   /* --cors-origin ORIGIN */
+	bool verbose;              /* --verbose: access log */
+	int64_t exit_after_ms;     /* --exit-after-ms: test hook, stop serving after N ms */
+	const char *sync_interval; /* --sync-interval SECONDS (serve; 0 = no timer) */
+	bool no_watch;             /* --no-watch: no inotify (serve) */
+	const char *retention_days;/* --retention-days N|forever (serve: stores the setting) */
+	int64_t demo_messages;     /* demo: --messages N assistant requests (default 6000) */
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */
@@ -78,10 +88,14 @@ int cmd_sync(struct cli_ctx *c);
 int cmd_report(struct cli_ctx *c);
 int cmd_demo(struct cli_ctx *c);
 int cmd_run(struct cli_ctx *c);
+int cmd_serve(struct cli_ctx *c);
+/* Serves the dashboard and API on c's store until SIGINT/SIGTERM (cmd_serve.c). */
+int cli_serve(struct cli_ctx *c, struct aiu_err *err);
 int cmd_version(struct cli_ctx *c);
 int cmd_help(struct cli_ctx *c);
 int cmd_pull(struct cli_ctx *c);
 int cmd_org(struct cli_ctx *c);
+int cmd_retention(struct cli_ctx *c);
 
 extern const struct command commands[];
 

@@ -21,7 +21,9 @@ int cmd_demo(struct cli_ctx *c)
 	o.seed = 20251123;
 	o.days = 60;
 	o.end_ms = now_ms();
-	o.target_messages = 6000;
+	o.target_messages = c->demo_messages ? c->demo_messages : 6000;
+	if (o.target_messages > 100000)
+		o.days = 365; /* a big history spreads over a year, as a heavy user's would */
 	if (!c->quiet)
 		printf("Writing a demo Claude Code history (%d days) to %s\n", o.days, dir);
 	if ((rc = demo_generate(dir, &o, &err)) < 0)

@@ -830,7 +830,10 @@ static int add_session(struct gen *g, int64_t start, int64_t end)
 }
 
 /* Weekday-heavy sessions in working hours (UTC), then the final session
- * ending a few minutes before end_ms. */
+ * ending a few minutes before end_ms. Nothing runs in the 6 hours before
+ * the final session, so it opens its own 5-hour block, which is therefore
+ * still active at end_ms whatever the time of day (a block that began
+ * earlier could otherwise end just before end_ms). */
 static int plan_sessions(struct gen *g, struct aiu_err *err)
 {
 	int64_t fe = g->o->end_ms - rr(g, 2, 8) * MIN_MS, fs = fe - rr(g, 35, 110) * MIN_MS;
@@ -848,7 +851,7 @@ static int plan_sessions(struct gen *g, struct aiu_err *err)
 			int64_t dur = (chance(g, 70) ? rr(g, 10, 90) : rr(g, 90, 180)) * MIN_MS;
 			int64_t s = cur, e = s + dur;
 			cur = e + rr(g, 10, 120) * MIN_MS;
-			if (e > day * MS_PER_DAY + 22 * 3600000LL || e > fs - 10 * MIN_MS)
+			if (e > day * MS_PER_DAY + 22 * 3600000LL || e > fs - 6 * 3600000LL)
 				break;
 			if (s >= g->lo && add_session(g, s, e) < 0)
 				return aiu_errf(err, AIU_ENOMEM, "demo: out of memory planning sessions");

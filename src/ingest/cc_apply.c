@@ -473,6 +473,11 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	return seen_usage_put(a, u.key, ids, nt, u.sidechain, err);
 }
 
+int64_t cc_prompt_key(const char *uuid, size_t n)
+{
+	return (int64_t)(XXH3_64bits_withSeed(uuid, n, SEED_PROMPT) & INT64_MAX);
+}
+
 int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
 		    struct aiu_err *err)
 {
@@ -528,7 +533,7 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 
 	if (r->type == CC_USER && r->user_kind == CC_USER_PROMPT && !r->is_meta &&
 	    !r->is_compact_summary && r->uuid.n) {
-		int64_t key = (int64_t)(XXH3_64bits_withSeed(r->uuid.p, r->uuid.n, SEED_PROMPT) & INT64_MAX);
+		int64_t key = cc_prompt_key(r->uuid.p, r->uuid.n);
 		if (!seen_key(a, key)) {
 			struct cc_pend_msg *pm = push((void **)&a->pmsg, &a->npmsg, &a->cpmsg, sizeof(*pm));
 			if (!pm)

@@ -76,5 +76,7 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 int cc_apply_flush(struct cc_apply *a, struct aiu_err *err);
 /* Forgets pending deltas and the session cache after a rollback. */
 void cc_apply_abort(struct cc_apply *a);
+/* The messages-table key of a prompt with this record uuid. */
+int64_t cc_prompt_key(const char *uuid, size_t n);
 
 #endif

@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEAD_BYTES 1024
 #define COMMIT_BYTES_DEFAULT ((int64_t)1 << 30)
 
 /* What the planner decided for one changed file. */
@@ -42,7 +41,7 @@ struct sync_ctx {
 	bool in_txn;
 	int64_t since_commit;
 	bool tty;
-	int64_t total_bytes, done_bytes;
+	int64_t total_bytes, done_bytes, files_done;
 	struct timespec last_draw;
 	double t_apply, t_commit;  /* diagnostics (AIUSAGE_DEBUG) */
 };
@@ -82,6 +81,18 @@ static void progress(struct sync_ctx *c, bool final)
 	fflush(stderr);
 }
 
+static void report_progress(struct sync_ctx *c)
+{
+	struct cc_sync_progress p;
+	if (!c->o->on_progress)
+		return;
+	p.files_done = c->files_done;
+	p.files_total = c->res->files_changed;
+	p.bytes_done = c->done_bytes;
+	p.bytes_total = c->total_bytes;
+	c->o->on_progress(c->o->progress_ctx, &p);
+}
+
 static int begin(struct sync_ctx *c, struct aiu_err *err)
 {
 	int rc;
@@ -116,10 +127,13 @@ static void rollback(struct sync_ctx *c)
 	c->in_txn = false;
 }
 
-static int head_hash(int fd, int64_t n, uint64_t *out)
+int cc_head_hash(int fd, int64_t n, uint64_t *out)
 {
-	char b[HEAD_BYTES];
-	ssize_t got = n > 0 ? pread(fd, b, (size_t)n, 0) : 0;
+	char b[CC_HEAD_BYTES];
+	ssize_t got;
+	if (n < 0 || n > CC_HEAD_BYTES)
+		return AIU_EIO;
+	got = n > 0 ? pread(fd, b, (size_t)n, 0) : 0;
 	if (got < 0 || got != n)
 		return AIU_EIO;
 	*out = hash64(b, (size_t)n);
@@ -150,18 +164,20 @@ static int plan_file(struct sync_ctx *c, const struct cc_file *cf, struct plan *
 	pl->ino = (int64_t)st.st_ino;
 	pl->size = (int64_t)st.st_size;
 	pl->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	if (found && pl->fs.dev == pl->dev && pl->fs.ino == pl->ino && pl->fs.size == pl->size &&
-	    pl->fs.mtime_ns == pl->mtime_ns) {
+	if (found && !c->o->full && pl->fs.dev == pl->dev && pl->fs.ino == pl->ino &&
+	    pl->fs.size == pl->size && pl->fs.mtime_ns == pl->mtime_ns) {
 		close(fd);
 		file_state_release(&pl->fs);
 		return 0; /* unchanged: not even opened again */
 	}
 	if (found && (pl->fs.dev != pl->dev || pl->fs.ino != pl->ino || pl->size < pl->fs.offset ||
-		      pl->size < pl->fs.head_len || head_hash(fd, pl->fs.head_len, &hh) < 0 ||
+		      pl->size < pl->fs.head_len || cc_head_hash(fd, pl->fs.head_len, &hh) < 0 ||
 		      hh != pl->fs.head_hash))
 		pl->restart = true; /* truncated, replaced or rewritten */
-	pl->head_len = pl->size < HEAD_BYTES ? pl->size : HEAD_BYTES;
-	rc = head_hash(fd, pl->head_len, &pl->head_hash);
+	if (found && c->o->full)
+		pl->restart = true; /* incremental=false: everything again */
+	pl->head_len = pl->size < CC_HEAD_BYTES ? pl->size : CC_HEAD_BYTES;
+	rc = cc_head_hash(fd, pl->head_len, &pl->head_hash);
 	close(fd);
 	if (rc < 0) {
 		file_state_release(&pl->fs);
@@ -248,6 +264,25 @@ static int apply_batch(struct sync_ctx *c, struct plan *pl, const struct cc_batc
 	return AIU_OK;
 }
 
+/* The store's sync lock; with a cancel flag the wait is a loop of tries
+ * so a cancel ends it. 1 = locked, 0 = cancelled, < 0 = error. */
+static int take_lock(struct store *s, const struct cc_sync_opts *o, struct aiu_err *err)
+{
+	int waited = 0, rc;
+	if (!o->cancel)
+		return (rc = s->ops->sync_lock(s, o->lock_wait_ms, err)) < 0 ? rc : 1;
+	for (;;) {
+		if (atomic_load(o->cancel))
+			return 0;
+		if ((rc = s->ops->sync_lock(s, 0, err)) == AIU_OK)
+			return 1;
+		if (rc != AIU_EBUSY || (o->lock_wait_ms >= 0 && waited >= o->lock_wait_ms))
+			return rc;
+		usleep(50 * 1000);
+		waited += 50;
+	}
+}
+
 int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result *res,
 	    struct aiu_err *err)
 {
@@ -276,8 +311,12 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	/* One sync at a time per store: planning must see the state that the
 	 * writes will change, and the first-sync shortcut needs an empty store
 	 * that nobody else fills meanwhile. */
-	if ((rc = s->ops->sync_lock(s, o->lock_wait_ms, err)) < 0)
+	if ((rc = take_lock(s, o, err)) <= 0) {
+		if (rc == 0)
+			res->cancelled = true; /* cancelled while waiting: nothing done */
 		goto out;
+	}
+	rc = AIU_OK;
 	locked = true;
 	if ((rc = cc_discover(o->dirs, o->ndirs, &fl, err)) < 0)
 		goto out;
@@ -311,6 +350,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	}
 	rc = AIU_OK;
 	res->files_changed = (int64_t)nplans;
+	report_progress(&c);
 	if (!nplans)
 		goto out;
 	c.tty = o->progress && isatty(2);
@@ -325,6 +365,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 		struct cc_batch *b = cc_pipe_pop(&pipe);
 		struct plan *pl;
 		double t_a;
+		bool eof;
 		if (!b)
 			break;
 		pl = &plans[b->file];
@@ -348,10 +389,22 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 			cc_batch_free(b);
 			goto out;
 		}
+		eof = b->eof;
+		if (eof)
+			c.files_done++;
 		cc_pipe_recycle(&pipe, b);
 		if (c.since_commit >= opts.commit_bytes && (rc = commit(&c, err)) < 0)
 			goto out;
 		progress(&c, false);
+		report_progress(&c);
+		if (o->cancel && atomic_load(o->cancel)) {
+			/* stop between batches: what was applied commits with the
+			 * offsets it reached, the rest waits for the next sync */
+			if (!eof && pl->begun && (rc = s->ops->file_put(s, &pl->fs, err)) < 0)
+				goto out;
+			res->cancelled = true;
+			break;
+		}
 	}
 	if (pipe.fatal) {
 		rc = aiu_errf(err, pipe.fatal, "reading transcripts: %s", aiu_strerror(pipe.fatal));

@@ -111,6 +111,23 @@ struct tool_rollup_row {
 	int64_t bucket, project_id, tool_id, n;
 };
 
+/* A stored user prompt (messages table). */
+struct message_row {
+	int64_t key;          /* hash of the record uuid */
+	int64_t session_id, ts, file_id, byte_off, byte_len;
+};
+
+struct store_data_stats {
+	int64_t sessions;     /* sessions with at least one request or prompt */
+	int64_t requests, prompts;
+	int64_t oldest_ts, newest_ts; /* first/last session activity, 0 = none */
+	int64_t bytes;        /* size of the store on disk */
+};
+
+struct store_prune_stats {
+	int64_t usage, prompts, sessions; /* rows deleted */
+};
+
 struct store;
 
 struct store_ops {
@@ -201,6 +218,37 @@ struct store_ops {
 	int (*dict_find)(struct store *s, enum store_dict d, const char *name, int64_t *id,
 			 struct aiu_err *err);
 
+	/* --- data version and read snapshots (the HTTP response cache).
+	 * data_version: a number that changes whenever a committed write
+	 * changed data (SQLite: meta 'generation', bumped inside the writing
+	 * transaction by commit). read_begin/read_end bracket a consistent
+	 * read snapshot (several scans see one committed state). */
+	int (*data_version)(struct store *s, int64_t *v, struct aiu_err *err);
+	int (*read_begin)(struct store *s, struct aiu_err *err);
+	void (*read_end)(struct store *s);
+	/* Makes this connection refuse every write from now on (the HTTP
+	 * server's worker connections: handlers only read). */
+	int (*read_only)(struct store *s, struct aiu_err *err);
+	/* --- session detail, sync stats, retention (store/sync_sqlite.c) --- */
+	/* One session's usage rows (ts, key order) and prompts (ts, key order). */
+	int (*session_usage_scan)(struct store *s, int64_t session_id,
+				  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+				  struct aiu_err *err);
+	int (*session_message_scan)(struct store *s, int64_t session_id,
+				    int (*cb)(void *ctx, const struct message_row *r), void *ctx,
+				    struct aiu_err *err);
+	/* A file row by id (path owned by out: file_state_release). */
+	int (*file_get_id)(struct store *s, int64_t id, struct file_state *out, bool *found,
+			   struct aiu_err *err);
+	/* The meta table: value copied into out (cap bytes); value NULL deletes. */
+	int (*meta_get)(struct store *s, const char *key, char *out, size_t cap, bool *found,
+			struct aiu_err *err);
+	int (*meta_set)(struct store *s, const char *key, const char *value, struct aiu_err *err);
+	int (*data_stats)(struct store *s, struct store_data_stats *out, struct aiu_err *err);
+	/* Deletes everything dated before cutoff_ms (a bucket boundary), inside
+	 * the caller's transaction: see store/sync_sqlite.c for the rule. */
+	int (*prune_before)(struct store *s, int64_t cutoff_ms, struct store_prune_stats *out,
+			    struct aiu_err *err);
 	/* --- organisation sources: Anthropic Admin API, identity, checkpoints,
 	 * pull runs (store/org.h; SQLite: org_sqlite.c). Writes run inside
 	 * begin/commit, so a page's rows and its checkpoint commit together. */

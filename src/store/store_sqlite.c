@@ -104,6 +104,11 @@ const char *const sq_stmt_sql[S__N] = {
 		" cache_read, web_search FROM rollup_session WHERE n > 0 ORDER BY session_id",
 	[S_BAD_SCAN] = "SELECT f.path, b.line_no, b.byte_off, b.message FROM bad_lines b"
 		" JOIN files f ON f.id = b.file_id ORDER BY f.path, b.line_no LIMIT ?1",
+	[S_GEN_GET] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'",
+	[S_GEN_BUMP] = "INSERT INTO meta(key, value) VALUES ('generation', '1')"
+		" ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+	[S_READ_BEGIN] = "BEGIN DEFERRED",
+	[S_READ_END] = "COMMIT",
 };
 
 #define MULTI_ROWS 32   /* rows per multi-row INSERT */
@@ -245,8 +250,23 @@ static void sq_bulk_mode(struct store *s, bool on)
 		     NULL, NULL, NULL);
 }
 
-static int sq_begin(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_BEGIN, err); }
-static int sq_commit(struct store *s, struct aiu_err *err) { return simple(SQ(s), S_COMMIT, err); }
+static int sq_begin(struct store *s, struct aiu_err *err)
+{
+	SQ(s)->changes_at_begin = sqlite3_total_changes64(SQ(s)->db);
+	return simple(SQ(s), S_BEGIN, err);
+}
+
+/* A transaction that changed rows also bumps the data version (meta
+ * 'generation') before it commits, so readers' caches see the change
+ * exactly when the data does. */
+static int sq_commit(struct store *s, struct aiu_err *err)
+{
+	int rc;
+	if (sqlite3_total_changes64(SQ(s)->db) != SQ(s)->changes_at_begin &&
+	    (rc = simple(SQ(s), S_GEN_BUMP, err)) < 0)
+		return rc;
+	return simple(SQ(s), S_COMMIT, err);
+}
 /* A rolled-back transaction may have interned names whose rows are gone
  * (and whose ids SQLite hands out again): the dictionary caches start over. */
 static int sq_rollback(struct store *s)
@@ -841,6 +861,18 @@ static const struct store_ops sqlite_ops = {
 	.bad_line_scan = sq_bad_line_scan,
 	.dict_find = sq_dict_find,
 	.dict_scan = sq_dict_scan,
+	.data_version = sq_data_version,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
+	.read_only = sq_read_only,
+	/* session detail, sync stats, retention (sync_sqlite.c) */
+	.session_usage_scan = sq_session_usage_scan,
+	.session_message_scan = sq_session_message_scan,
+	.file_get_id = sq_file_get_id,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.data_stats = sq_data_stats,
+	.prune_before = sq_prune_before,
 	/* organisation sources (org_sqlite.c) */
 	.org_checkpoint_get = sq_org_checkpoint_get,
 	.org_checkpoint_put = sq_org_checkpoint_put,

@@ -20,6 +20,7 @@ enum stmt_id {
 	S_ROLLUP_ADD, S_ROLLUP_ADD_N, S_SROLLUP_ADD, S_TROLLUP_ADD, S_TROLLUP_ADD_N,
 	S_BAD_ADD, S_BAD_CLEAR,
 	S_ROLLUP_SCAN, S_TROLLUP_SCAN, S_SESS_SCAN, S_SROLLUP_SCAN, S_BAD_SCAN,
+	S_GEN_GET, S_GEN_BUMP, S_READ_BEGIN, S_READ_END,
 	S__N
 };
 
@@ -35,6 +36,7 @@ struct sqlite_store {
 	int lock_fd;          /* flock()ed <db>.lock while a sync runs, else -1 */
 	sqlite3_stmt *st[S__N];
 	struct dict_cache dict[DICT__N];
+	int64_t changes_at_begin; /* sqlite3_total_changes64 at begin: commit bumps the generation if it moved */
 };
 
 static inline struct sqlite_store *SQ(struct store *s) { return (struct sqlite_store *)s; }
@@ -62,10 +64,30 @@ int sq_bad_line_scan(struct store *s, int64_t limit,
 		     int (*cb)(void *ctx, const char *path, int64_t line_no, int64_t byte_off,
 			       const char *msg),
 		     void *ctx, struct aiu_err *err);
+int sq_data_version(struct store *s, int64_t *v, struct aiu_err *err);
+int sq_read_begin(struct store *s, struct aiu_err *err);
+void sq_read_end(struct store *s);
+int sq_read_only(struct store *s, struct aiu_err *err);
 int sq_dict_find(struct store *s, enum store_dict d, const char *name, int64_t *id,
 		 struct aiu_err *err);
 int sq_dict_scan(struct store *s, enum store_dict d,
 		 int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
 		 struct aiu_err *err);
+
+/* Session detail, sync stats, meta, retention (sync_sqlite.c). */
+int sq_session_usage_scan(struct store *s, int64_t session_id,
+			  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+			  struct aiu_err *err);
+int sq_session_message_scan(struct store *s, int64_t session_id,
+			    int (*cb)(void *ctx, const struct message_row *r), void *ctx,
+			    struct aiu_err *err);
+int sq_file_get_id(struct store *s, int64_t id, struct file_state *out, bool *found,
+		   struct aiu_err *err);
+int sq_meta_get(struct store *s, const char *key, char *out, size_t cap, bool *found,
+		struct aiu_err *err);
+int sq_meta_set(struct store *s, const char *key, const char *value, struct aiu_err *err);
+int sq_data_stats(struct store *s, struct store_data_stats *o, struct aiu_err *err);
+int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats *o,
+		    struct aiu_err *err);
 
 #endif

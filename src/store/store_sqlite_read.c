@@ -194,3 +194,50 @@ int sq_dict_scan(struct store *s, enum store_dict d,
 		return sq_db_err(q, err, "dictionary scan");
 	return crc;
 }
+
+/* --- data version and read snapshots ------------------------------------ */
+
+int sq_data_version(struct store *s, int64_t *v, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = sq_stmt(q, S_GEN_GET, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	*v = 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : sq_db_err(q, err, "data version");
+}
+
+int sq_read_begin(struct store *s, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = sq_stmt(q, S_READ_BEGIN, err);
+	int rc;
+	if (!st)
+		return AIU_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? AIU_OK : sq_db_err(q, err, "begin read");
+}
+
+void sq_read_end(struct store *s)
+{
+	struct sqlite_store *q = SQ(s);
+	sqlite3_stmt *st = sq_stmt(q, S_READ_END, NULL);
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+int sq_read_only(struct store *s, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	if (sqlite3_exec(q->db, "PRAGMA query_only = 1", NULL, NULL, NULL) != SQLITE_OK)
+		return sq_db_err(q, err, "query_only");
+	return AIU_OK;
+}
