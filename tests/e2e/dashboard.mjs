@@ -358,6 +358,12 @@ await step('projects page: rows equal the API', async () => {
   assert.equal(digits(await cell(page, 'projects', 0, 'totalTokens')), rows[0].totalTokens);
   sameMoney(await cell(page, 'projects', 0, 'totalCost'), rows[0].totalCost, 'project cost');
   await shot(page, 'laptop-projects');
+  // a project links to its sessions
+  await page.locator('table[data-table="projects"] tbody tr a').first().click();
+  await ready(page, 'sessions');
+  assert.equal(await page.inputValue('#f-project'), rows[0].project);
+  const pg = await page.locator('[data-figure="pagination"]').textContent();
+  assert.equal(digits(pg.split('of')[1]), rows[0].sessions);
 });
 
 // ---- Sync, with live refresh of another tab ---------------------------------
