@@ -67,7 +67,7 @@ start_server() {
   pid=$!
   PIDS+=("$pid")
   for i in $(seq 1 300); do
-    if url=$(grep -oE 'serving http://127\.0\.0\.1:[0-9]+/' "$log" | head -1); then
+    if url=$(grep -oE 'serving http://127\.0\.0\.1:[0-9]+/' "$log" 2>/dev/null | head -1); then
       printf -v "$var" '%s' "${url#serving }"; return 0
     fi
     kill -0 "$pid" 2>/dev/null || break

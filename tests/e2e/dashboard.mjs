@@ -90,6 +90,11 @@ async function ready(page, name) {
     && document.body.dataset.hash === location.hash
     && !document.querySelector('main[aria-busy="true"]'), name, { timeout: TIMEOUT });
 }
+// the page shows the store's current data version (no live refresh pending)
+async function settled(page) {
+  const st = await A('/api/sync/status');
+  await page.waitForFunction((v) => document.body.dataset.version === v, String(st.dataVersion), { timeout: TIMEOUT });
+}
 async function go(page, hash, name) {
   await page.goto(`${BASE}/${hash}`);
   await ready(page, name);
@@ -421,6 +426,7 @@ await step('sync from the Sync page completes; another tab refreshes live', asyn
 });
 
 await step('sync page: reset asks first, then a full re-read converges', async () => {
+  await settled(page);
   await page.click('#sync-reset');
   assert.equal(await page.locator('#reset-confirm').isVisible(), true);
   await page.click('#reset-no');
