@@ -88,6 +88,17 @@ export AIUSAGE_TOKEN=$TOKEN # in the environment, not on the command line
 start_server URL_TOKEN "$T/serve-token.log" --db "$TOKEN_DB" --claude-dir "$CL" --no-watch --sync-interval 0
 unset AIUSAGE_TOKEN
 
+# the embedded files are web/src byte for byte, with a SHA-256-prefix ETag
+for f in index.html app.css js/app.js js/pages/sync.js favicon.svg; do
+  curl -fsS -D "$T/h.txt" -o "$T/body" "${URL}$f"
+  etag=$(tr -d '\r' < "$T/h.txt" | sed -n 's/^[Ee][Tt]ag: "\(.*\)"$/\1/p')
+  check "/$f is web/src/$f" cmp -s "$T/body" "$AIU_SRC/web/src/$f"
+  check "/$f ETag is its SHA-256 prefix" [ "$etag" = "$(sha256sum "$T/body" | cut -c1-20)" ]
+done
+curl -fsS -o "$T/chart.js" "${URL}vendor/chart.umd.min.js"
+check "the chart library is served without its source-map comment" bash -c "! grep -q sourceMappingURL '$T/chart.js' && grep -q 'Chart.js v4' '$T/chart.js'"
+check "/ is index.html" bash -c "curl -fsS '${URL}' | cmp -s - '$AIU_SRC/web/src/index.html'"
+
 SHOTS="${AIU_BUILD_DIR:-$T}/e2e-screenshots"
 mkdir -p "$SHOTS"
 if AIU_URL=$URL AIU_URL_TOKEN=$URL_TOKEN AIU_TOKEN=$TOKEN AIU_SHOTS=$SHOTS \

@@ -126,6 +126,14 @@ const laptop = await browser.newContext({ viewport: { width: 1366, height: 768 }
 const page = await laptop.newPage();
 watch(page, 'laptop', problems);
 
+// Every control has an accessible name (label, aria-label or text).
+async function unnamedControls(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]):not([hidden]), select, button, a[href]')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+    .map((el) => el.outerHTML.slice(0, 80)));
+}
+
 // ---- Overview ---------------------------------------------------------
 await step('overview totals equal the API', async () => {
   await go(page, '#/overview', 'overview');
@@ -139,6 +147,7 @@ await step('overview totals equal the API', async () => {
   assert.ok(ov.totalSessions > 0 && ov.totalTokens > 0, 'the corpus store is not empty');
   assert.match(await page.locator('[data-figure="totalCost"]').textContent(), /estimate/i);
   assert.equal(await page.locator('.chart canvas').count(), 1, 'the daily chart is drawn');
+  assert.deepEqual(await unnamedControls(page), []);
   await shot(page, 'laptop-overview');
 });
 
@@ -211,6 +220,7 @@ await step('sessions: first row and pagination equal the API', async () => {
   assert.equal(await cell(page, 'sessions', 0, 'model'), s.model);
   const pg = await page.locator('[data-figure="pagination"]').textContent();
   assert.equal(digits(pg.split('of')[1]), d.pagination.total);
+  assert.deepEqual(await unnamedControls(page), []);
   await shot(page, 'laptop-sessions');
 });
 
@@ -385,6 +395,7 @@ await step('sync page: status, stats and preview equal the API', async () => {
   const pv = await A('/api/sync/preview');
   const shown = await page.locator('[data-figure="preview"]').textContent();
   assert.equal(digits(shown.split('pending')[0]), pv.totalPendingFiles);
+  assert.deepEqual(await unnamedControls(page), []);
   await shot(page, 'laptop-sync-before');
 });
 
