@@ -8,7 +8,8 @@
 # Prints PASS/FAIL per target; exits 1 if any failed. Needs wrk
 # (scripts/deps.sh bench). Uses a temp dir (about 3 GB of demo transcripts
 # for 1M requests, removed at exit).
-# Usage: bench/serve_bench.sh [BIN]   (default build/aiusage; MESSAGES=N to change the size)
+# Usage: bench/serve_bench.sh [BIN]   (default build/aiusage; MESSAGES=N to change the size;
+#        STORE=path/to/demo.db reuses a store built earlier instead of generating one)
 set -euo pipefail
 BIN=$(realpath "${1:-build/aiusage}")
 N=${MESSAGES:-1000000}
@@ -24,11 +25,17 @@ verdict() { # verdict NAME OK(0/1) DETAIL
   if [ "$2" = 1 ]; then echo "PASS  $1  ($3)"; else echo "FAIL  $1  ($3)"; FAILS=$((FAILS+1)); fi
 }
 
-echo "== store: aiusage demo --messages $N"
-t0=$(date +%s.%N)
-"$BIN" demo --messages "$N" -q > /dev/null
-t1=$(date +%s.%N)
-DB="$XDG_DATA_HOME/aiusage/demo.db"
+if [ -n "${STORE:-}" ]; then
+  DB=$(realpath "$STORE")
+  echo "== store: $DB (reused)"
+else
+  echo "== store: aiusage demo --messages $N"
+  t0=$(date +%s.%N)
+  "$BIN" demo --messages "$N" -q > /dev/null
+  t1=$(date +%s.%N)
+  DB="$XDG_DATA_HOME/aiusage/demo.db"
+  printf 'generated and synced in %.1f s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')"
+fi
 python3 - "$DB" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
@@ -38,7 +45,7 @@ s = c.execute("select count(*) from sessions").fetchone()[0]
 r = c.execute("select count(*) from rollup_usage").fetchone()[0]
 print("requests %d + prompts %d = %d messages, %d sessions, %d rollup rows" % (u, m, u + m, s, r))
 PY
-printf 'generated and synced in %.1f s; store %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$(du -h "$DB" | cut -f1)"
+echo "store size $(du -h "$DB" | cut -f1)"
 rm -rf "$XDG_DATA_HOME/aiusage/demo"   # transcripts are not needed for these endpoints
 
 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 > "$W/serve.out" 2> "$W/serve.err" &
@@ -66,7 +73,7 @@ for ep in ("overview", "daily-usage", "model-distribution", "tool-usage", "proje
     t = time.perf_counter()
     urllib.request.urlopen(base + path, timeout=120).read()
     ms2 = (time.perf_counter() - t) * 1000
-    print("  %-40s first %8.1f ms   cached %6.2f ms   %7d bytes" % ("/" + path.split("?")[0] + ("?sort=cost" if "?" in ep else ""), ms, ms2, len(body)))
+    print("  %-40s first %8.1f ms   second %6.2f ms   %7d bytes" % ("/" + path.split("?")[0] + ("?sort=cost" if "?" in ep else ""), ms, ms2, len(body)))
 PY
 
 run_wrk() { # run_wrk NAME CONNS SECS PATH...
@@ -82,17 +89,18 @@ p99_ms() { # p99 from wrk --latency output, in ms
 }
 rps() { awk '/^Requests\/sec/ { print $2 }' "$1"; }
 
+load() { echo "  (machine load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; other work on the machine shows in the tail)"; }
 for ep in overview daily-usage; do
   run_wrk "$ep" 16 10 "api/analytics/$ep"
   p=$(p99_ms "$W/wrk_$ep.txt"); r=$(rps "$W/wrk_$ep.txt")
-  echo "== wrk -t2 -c16 -d10s $ep"; grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_$ep.txt" | sed 's/^/  /'
+  echo "== wrk -t2 -c16 -d10s $ep"; load; grep -E 'Latency|Req/Sec|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_$ep.txt" | sed 's/^/  /'
   verdict "$ep p99 < 20 ms" "$(awk -v p="$p" 'BEGIN{print (p != "" && p < 20) ? 1 : 0}')" "p99 ${p} ms"
   verdict "$ep >= 5000 req/s" "$(awk -v r="$r" 'BEGIN{print (r != "" && r >= 5000) ? 1 : 0}')" "${r} req/s"
 done
 
 run_wrk soak 100 30 api/analytics/overview api/analytics/daily-usage "api/analytics/overview?tz=Europe/Paris" \
   "api/analytics/daily-usage?dateFrom=2025-01-01" api/analytics/model-distribution api/analytics/tool-usage
-echo "== wrk -t2 -c100 -d30s (6 URLs)"; grep -E 'Latency|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_soak.txt" | sed 's/^/  /'
+echo "== wrk -t2 -c100 -d30s (6 URLs)"; load; grep -E 'Latency|requests in|Requests/sec|Non-2xx|Socket errors|  (50|90|99)%' "$W/wrk_soak.txt" | sed 's/^/  /'
 errs=$(grep -E 'Non-2xx|Socket errors' "$W/wrk_soak.txt" || true)
 total=$(awk '/requests in/ { print $1 }' "$W/wrk_soak.txt")
 verdict "100 connections x 30 s: zero errors" "$([ -z "$errs" ] && [ -n "$total" ] && echo 1 || echo 0)" "${total:-0} requests${errs:+; $errs}"

@@ -65,13 +65,15 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	o.cors_origin = c->cors_origin;
 	o.verbose = c->verbose;
 	o.threads = 2;
-	if ((rc = serve_sync_setup(c, &svc, err)) < 0)
-		goto out;
-	o.ext = &svc;
+	/* block first: every thread started below (sync job, watcher, server
+	 * workers) inherits the mask, so only sigwait sees SIGINT/SIGTERM */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if ((rc = serve_sync_setup(c, &svc, err)) < 0)
+		goto out;
+	o.ext = &svc;
 	if ((rc = http_server_start(&o, &srv, bound, sizeof(bound), err)) < 0)
 		goto out;
 	printf("aiusage: serving http://%s/\n", bound);

@@ -537,6 +537,8 @@ static bool is_utc_name(const char *s)
 	if (str_has_prefix(s, "Etc/"))
 		s += 4;
 	n = strlen(s);
+	if (n == 0)
+		return false; /* "Etc/": strstr would match "" forever and run off the end */
 	for (q = names; (q = strstr(q, s)); q++)
 		if (n && q[-1] == '|' && q[n] == '|')
 			return true;

@@ -49,9 +49,14 @@ void api_human_size(int64_t bytes, char *out, size_t cap)
 		div *= 1000;
 		u++;
 	}
-	/* integer rounding to one decimal */
+	/* integer rounding to one decimal ("999.96 kB" rounds up to "1.0 MB") */
 	{
 		int64_t tenths = (bytes * 10 + div / 2) / div;
+		if (tenths >= 10000 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+			div *= 1000;
+			u++;
+			tenths = (bytes * 10 + div / 2) / div;
+		}
 		snprintf(out, cap, "%lld.%lld %s", (long long)(tenths / 10), (long long)(tenths % 10),
 			 unit[u]);
 	}

@@ -3,7 +3,7 @@
  *
  * Threads: MHD runs an internal pool of worker threads (epoll); each
  * request borrows one of the pool's store connections (as many as
- * threads, so a worker never waits), opened read-mostly on the same
+ * threads, so a worker never waits), read-only (query_only) on the same
  * database file: SQLite WAL lets them read while a sync writes. Every
  * request runs inside one read snapshot (store read_begin/read_end), so
  * all its scans and the data version it is cached under agree.
@@ -493,8 +493,12 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 		goto out;
 	}
 	for (; s->nstores < threads; s->nstores++)
-		if ((rc = store_open(o->db_path, &s->stores[s->nstores], err)) < 0)
+		if ((rc = store_open(o->db_path, &s->stores[s->nstores], err)) < 0 ||
+		    (rc = s->stores[s->nstores]->ops->read_only(s->stores[s->nstores], err)) < 0) {
+			if (rc < 0 && s->stores[s->nstores])
+				s->nstores++; /* opened: closed with the others */
 			goto out;
+		}
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | (a.v6 ? MHD_USE_IPv6 : 0), 0, NULL,
 				NULL, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a.ss,

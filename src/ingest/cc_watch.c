@@ -1,5 +1,6 @@
 /* cc_watch.c - see cc_watch.h. */
 #include "ingest/cc_watch.h"
+#include "core/kmap.h"
 #include "ingest/cc_discover.h"
 
 #include <dirent.h>
@@ -30,8 +31,9 @@ struct cc_watch {
 	int64_t interval_ms;
 	pthread_t th;
 	bool th_live;
-	struct wdir *dirs;         /* watched folders (wd -> path) */
+	struct wdir *dirs;         /* watched folders */
 	size_t ndirs, cdirs;
+	struct kmap by_wd;         /* int64 wd -> index + 1 in dirs */
 };
 
 static int64_t mono_ms(void)
@@ -43,10 +45,9 @@ static int64_t mono_ms(void)
 
 static const char *dir_of(const struct cc_watch *w, int wd)
 {
-	for (size_t i = 0; i < w->ndirs; i++)
-		if (w->dirs[i].wd == wd)
-			return w->dirs[i].path;
-	return NULL;
+	int64_t k = wd;
+	const size_t *i = kmap_get(&w->by_wd, &k);
+	return i && *i ? w->dirs[*i - 1].path : NULL;
 }
 
 /* Watches path and every folder below it (bounded by CC_WATCH_MAX_DIRS). */
@@ -71,9 +72,16 @@ static void add_tree(struct cc_watch *w, const char *path, int depth)
 			w->dirs = nv;
 			w->cdirs = nc;
 		}
+		int64_t k = wd;
+		size_t *slot;
 		if (!(w->dirs[w->ndirs].path = strdup(path)))
 			return;
+		if (!(slot = kmap_put(&w->by_wd, &k, NULL))) {
+			free(w->dirs[w->ndirs].path);
+			return;
+		}
 		w->dirs[w->ndirs++].wd = wd;
+		*slot = w->ndirs;
 	}
 	if (!(d = opendir(path)))
 		return;
@@ -190,6 +198,7 @@ int cc_watch_start(struct sync_job *job, const struct cc_watch_opts *o, struct c
 	if (!w)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory");
 	w->job = job;
+	kmap_init(&w->by_wd, sizeof(int64_t), sizeof(size_t), 0);
 	w->ifd = -1;
 	w->stop_pipe[0] = w->stop_pipe[1] = -1;
 	w->mode = "off";
@@ -249,5 +258,6 @@ void cc_watch_stop(struct cc_watch *w)
 	for (size_t i = 0; i < w->ndirs; i++)
 		free(w->dirs[i].path);
 	free(w->dirs);
+	kmap_release(&w->by_wd);
 	free(w);
 }

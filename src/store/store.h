@@ -225,6 +225,9 @@ struct store_ops {
 	int (*data_version)(struct store *s, int64_t *v, struct aiu_err *err);
 	int (*read_begin)(struct store *s, struct aiu_err *err);
 	void (*read_end)(struct store *s);
+	/* Makes this connection refuse every write from now on (the HTTP
+	 * server's worker connections: handlers only read). */
+	int (*read_only)(struct store *s, struct aiu_err *err);
 	/* --- session detail, sync stats, retention (store/sync_sqlite.c) --- */
 	/* One session's usage rows (ts, key order) and prompts (ts, key order). */
 	int (*session_usage_scan)(struct store *s, int64_t session_id,

@@ -850,6 +850,7 @@ static const struct store_ops sqlite_ops = {
 	.data_version = sq_data_version,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
+	.read_only = sq_read_only,
 	/* session detail, sync stats, retention (sync_sqlite.c) */
 	.session_usage_scan = sq_session_usage_scan,
 	.session_message_scan = sq_session_message_scan,

@@ -67,6 +67,7 @@ int sq_bad_line_scan(struct store *s, int64_t limit,
 int sq_data_version(struct store *s, int64_t *v, struct aiu_err *err);
 int sq_read_begin(struct store *s, struct aiu_err *err);
 void sq_read_end(struct store *s);
+int sq_read_only(struct store *s, struct aiu_err *err);
 int sq_dict_find(struct store *s, enum store_dict d, const char *name, int64_t *id,
 		 struct aiu_err *err);
 int sq_dict_scan(struct store *s, enum store_dict d,

@@ -233,3 +233,11 @@ void sq_read_end(struct store *s)
 		sqlite3_reset(st);
 	}
 }
+
+int sq_read_only(struct store *s, struct aiu_err *err)
+{
+	struct sqlite_store *q = SQ(s);
+	if (sqlite3_exec(q->db, "PRAGMA query_only = 1", NULL, NULL, NULL) != SQLITE_OK)
+		return sq_db_err(q, err, "query_only");
+	return AIU_OK;
+}

@@ -289,6 +289,65 @@ static void test_rewritten_transcript(void **state)
 	sd_list_free(&l);
 }
 
+/* A transcript over the whole-file limit: the text is read from a window
+ * around the rows, starting mid-line; a streamed request over three lines
+ * (blocks on different lines) is joined, a prompt is read at its range. */
+static void test_big_transcript(void **state)
+{
+	struct fx *f = *state;
+	char dir[256], path[300];
+	const char *dirs[1];
+	struct cc_sync_opts o;
+	struct cc_sync_result res;
+	struct sd_list l;
+	bool found = false;
+	FILE *fp;
+	static char pad[4096];
+
+	snprintf(dir, sizeof(dir), "%s/projects/-big", f->dir);
+	assert_int_equal(SH("mkdir -p '%s'", dir), 0);
+	snprintf(path, sizeof(path), "%s/big-1.jsonl", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	memset(pad, 'x', sizeof(pad) - 1);
+	for (int i = 0; i < 2600; i++) /* ~10 MiB of lines that count for nothing */
+		fprintf(fp, "{\"type\":\"summary\",\"summary\":\"%s\"}\n", pad);
+	fputs("{\"type\":\"user\",\"sessionId\":\"big-1\",\"uuid\":\"big-u1\",\"cwd\":\"/b\","
+	      "\"timestamp\":\"2025-05-01T10:00:00.000Z\",\"message\":{\"role\":\"user\","
+	      "\"content\":\"caf\u00e9 question\"}}\n", fp);
+	for (int i = 0; i < 3; i++)
+		fprintf(fp, "{\"type\":\"assistant\",\"sessionId\":\"big-1\",\"uuid\":\"big-a%d\","
+			"\"cwd\":\"/b\",\"requestId\":\"req_big\",\"timestamp\":\"2025-05-01T10:00:0%d.000Z\","
+			"\"message\":{\"id\":\"msg_big\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+			"\"content\":[{\"type\":\"%s\",\"%s\":\"part %d\"}],\"usage\":{\"input_tokens\":3,"
+			"\"output_tokens\":%d}}}\n", i, i + 1, i == 1 ? "thinking" : "text",
+			i == 1 ? "thinking" : "text", i, 5 + i);
+	fclose(fp);
+	memset(&o, 0, sizeof(o));
+	dirs[0] = dir;
+	o.dirs = dirs;
+	o.ndirs = 1;
+	assert_int_equal(cc_sync(f->s, &o, &res, &f->err), 0);
+	assert_int_equal(session_detail_messages(f->s, &f->p, "big-1", 0, 0, -1, &l, &found, &f->err), 0);
+	assert_true(found);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].role, "user");
+	assert_string_equal(l.v[0].id, "big-u1");
+	assert_string_equal(l.v[0].content, "caf\xc3\xa9 question");
+	assert_string_equal(l.v[1].role, "assistant");
+	assert_string_equal(l.v[1].id, "msg_big");
+	assert_true(l.v[1].content_available);
+	assert_string_equal(l.v[1].content, "part 0\n\npart 2"); /* thinking is not text */
+	assert_int_equal(l.v[1].t.output, 7); /* the largest of the streamed lines */
+	assert_true(l.v[1].cost_nano > 0);
+	assert_false(l.v[1].unpriced);
+	sd_list_free(&l);
+	/* cut inside the two-byte e-acute: never half a character */
+	assert_int_equal(session_detail_messages(f->s, &f->p, "big-1", 4, 0, 1, &l, &found, &f->err), 0);
+	assert_string_equal(l.v[0].content, "caf");
+	assert_true(l.v[0].truncated);
+	sd_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_paging_and_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_transcript, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewritten_transcript, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_transcript, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
