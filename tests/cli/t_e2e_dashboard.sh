@@ -58,15 +58,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_server LOG ARGS...: starts `aiusage serve`, prints its base URL
+# start_server VAR LOG ARGS...: starts `aiusage serve` in the background (a
+# child of this shell, so cleanup can stop it) and sets VAR to its base URL.
 start_server() {
-  local log=$1; shift
-  aiu serve --listen 127.0.0.1:0 "$@" > "$log" 2>&1 &
-  PIDS+=($!)
-  local pid=$! i
+  local var=$1 log=$2 pid i url
+  shift 2
+  "$AIU_BIN" serve --listen 127.0.0.1:0 "$@" > "$log" 2>&1 & # not via aiu(): $! must be the server
+  pid=$!
+  PIDS+=("$pid")
   for i in $(seq 1 300); do
-    if url=$(grep -oE 'serving http://127\.0\.0\.1:[0-9]+/' "$log" | head -1); then
-      echo "${url#serving }"; return 0
+    if url=$(grep -oE 'serving http://127\.0\.0\.1:[0-9]+/' "$log" 2>/dev/null | head -1); then
+      printf -v "$var" '%s' "${url#serving }"; return 0
     fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
@@ -75,12 +77,27 @@ start_server() {
 }
 
 # no watcher and no interval: only the Sync page's button syncs the held-back project
-URL=$(start_server "$T/serve.log" --db "$DB" --claude-dir "$CL" --no-watch --sync-interval 0)
+URL=""
+start_server URL "$T/serve.log" --db "$DB" --claude-dir "$CL" --no-watch --sync-interval 0
 check "serve prints its URL" [ -n "$URL" ]
 TOKEN_DB="$T/tok.db"
 cp "$DB" "$TOKEN_DB"
 TOKEN=e2e-$RANDOM-$RANDOM-secret
-URL_TOKEN=$(AIUSAGE_TOKEN=$TOKEN start_server "$T/serve-token.log" --db "$TOKEN_DB" --claude-dir "$CL" --no-watch --sync-interval 0)
+URL_TOKEN=""
+export AIUSAGE_TOKEN=$TOKEN # in the environment, not on the command line
+start_server URL_TOKEN "$T/serve-token.log" --db "$TOKEN_DB" --claude-dir "$CL" --no-watch --sync-interval 0
+unset AIUSAGE_TOKEN
+
+# the embedded files are web/src byte for byte, with a SHA-256-prefix ETag
+for f in index.html app.css js/app.js js/pages/sync.js favicon.svg; do
+  curl -fsS -D "$T/h.txt" -o "$T/body" "${URL}$f"
+  etag=$(tr -d '\r' < "$T/h.txt" | sed -n 's/^[Ee][Tt]ag: "\(.*\)"$/\1/p')
+  check "/$f is web/src/$f" cmp -s "$T/body" "$AIU_SRC/web/src/$f"
+  check "/$f ETag is its SHA-256 prefix" [ "$etag" = "$(sha256sum "$T/body" | cut -c1-20)" ]
+done
+curl -fsS -o "$T/chart.js" "${URL}vendor/chart.umd.min.js"
+check "the chart library is served without its source-map comment" bash -c "! grep -q sourceMappingURL '$T/chart.js' && grep -q 'Chart.js v4' '$T/chart.js'"
+check "/ is index.html" bash -c "curl -fsS '${URL}' | cmp -s - '$AIU_SRC/web/src/index.html'"
 
 SHOTS="${AIU_BUILD_DIR:-$T}/e2e-screenshots"
 mkdir -p "$SHOTS"
@@ -94,4 +111,10 @@ else
   tail -50 "$T/serve.log"
 fi
 check "the token is never logged" bash -c "! grep -q '$TOKEN' '$T/serve-token.log'"
+# both servers stop cleanly after the browser session (under ASan: no leaks)
+for p in "${PIDS[@]}"; do
+  kill -TERM "$p"
+  if wait "$p"; then ok "server $p exits 0 on SIGTERM"; else fail "server $p exit status $? on SIGTERM"; fi
+done
+PIDS=()
 finish

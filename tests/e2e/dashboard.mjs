@@ -90,6 +90,11 @@ async function ready(page, name) {
     && document.body.dataset.hash === location.hash
     && !document.querySelector('main[aria-busy="true"]'), name, { timeout: TIMEOUT });
 }
+// the page shows the store's current data version (no live refresh pending)
+async function settled(page) {
+  const st = await A('/api/sync/status');
+  await page.waitForFunction((v) => document.body.dataset.version === v, String(st.dataVersion), { timeout: TIMEOUT });
+}
 async function go(page, hash, name) {
   await page.goto(`${BASE}/${hash}`);
   await ready(page, name);
@@ -121,6 +126,14 @@ const laptop = await browser.newContext({ viewport: { width: 1366, height: 768 }
 const page = await laptop.newPage();
 watch(page, 'laptop', problems);
 
+// Every control has an accessible name (label, aria-label or text).
+async function unnamedControls(page) {
+  return page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]):not([hidden]), select, button, a[href]')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+    .map((el) => el.outerHTML.slice(0, 80)));
+}
+
 // ---- Overview ---------------------------------------------------------
 await step('overview totals equal the API', async () => {
   await go(page, '#/overview', 'overview');
@@ -134,6 +147,7 @@ await step('overview totals equal the API', async () => {
   assert.ok(ov.totalSessions > 0 && ov.totalTokens > 0, 'the corpus store is not empty');
   assert.match(await page.locator('[data-figure="totalCost"]').textContent(), /estimate/i);
   assert.equal(await page.locator('.chart canvas').count(), 1, 'the daily chart is drawn');
+  assert.deepEqual(await unnamedControls(page), []);
   await shot(page, 'laptop-overview');
 });
 
@@ -206,6 +220,7 @@ await step('sessions: first row and pagination equal the API', async () => {
   assert.equal(await cell(page, 'sessions', 0, 'model'), s.model);
   const pg = await page.locator('[data-figure="pagination"]').textContent();
   assert.equal(digits(pg.split('of')[1]), d.pagination.total);
+  assert.deepEqual(await unnamedControls(page), []);
   await shot(page, 'laptop-sessions');
 });
 
@@ -358,6 +373,12 @@ await step('projects page: rows equal the API', async () => {
   assert.equal(digits(await cell(page, 'projects', 0, 'totalTokens')), rows[0].totalTokens);
   sameMoney(await cell(page, 'projects', 0, 'totalCost'), rows[0].totalCost, 'project cost');
   await shot(page, 'laptop-projects');
+  // a project links to its sessions
+  await page.locator('table[data-table="projects"] tbody tr a').first().click();
+  await ready(page, 'sessions');
+  assert.equal(await page.inputValue('#f-project'), rows[0].project);
+  const pg = await page.locator('[data-figure="pagination"]').textContent();
+  assert.equal(digits(pg.split('of')[1]), rows[0].sessions);
 });
 
 // ---- Sync, with live refresh of another tab ---------------------------------
@@ -374,6 +395,7 @@ await step('sync page: status, stats and preview equal the API', async () => {
   const pv = await A('/api/sync/preview');
   const shown = await page.locator('[data-figure="preview"]').textContent();
   assert.equal(digits(shown.split('pending')[0]), pv.totalPendingFiles);
+  assert.deepEqual(await unnamedControls(page), []);
   await shot(page, 'laptop-sync-before');
 });
 
@@ -415,6 +437,7 @@ await step('sync from the Sync page completes; another tab refreshes live', asyn
 });
 
 await step('sync page: reset asks first, then a full re-read converges', async () => {
+  await settled(page);
   await page.click('#sync-reset');
   assert.equal(await page.locator('#reset-confirm').isVisible(), true);
   await page.click('#reset-no');

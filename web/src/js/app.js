@@ -114,6 +114,7 @@ function setNav(name) {
 async function render(opts = {}) {
   const route = parseHash();
   const hash = location.hash;
+  const version = state.dataVersion; // the data this render will show
   const page = ROUTES[route.name];
   const main = document.getElementById('main');
   const seq = ++state.renderSeq;
@@ -122,6 +123,7 @@ async function render(opts = {}) {
     return;
   }
   const ctx = makeCtx(route);
+  ctx.live = !!opts.live; // a data refresh: pages keep their UI state
   syncRangeForm(ctx.range);
   setNav(route.name);
   document.body.dataset.page = route.name;
@@ -139,7 +141,7 @@ async function render(opts = {}) {
     if (opts.live) { showBanner(e); return; }
     destroyCharts();
     clear(main).appendChild(errorBox(e));
-    markReady(route.name, hash);
+    markReady(route.name, hash, version);
     return;
   }
   if (seq !== state.renderSeq) return; // superseded meanwhile
@@ -156,14 +158,15 @@ async function render(opts = {}) {
   if (opts.live) window.scrollTo(0, scroll);
   else if (state.page !== null && state.page !== route.name) main.focus({ preventScroll: true });
   state.page = route.name;
-  markReady(route.name, hash);
+  markReady(route.name, hash, version);
 }
 
 // Which page and URL the content on screen belongs to, and how many
 // renders happened (the browser tests wait on these).
-function markReady(name, hash) {
+function markReady(name, hash, version) {
   document.body.dataset.ready = name;
   document.body.dataset.hash = hash;
+  if (version !== null) document.body.dataset.version = String(version);
   document.body.dataset.renders = String((Number(document.body.dataset.renders) || 0) + 1);
 }
 
@@ -189,8 +192,10 @@ async function poll() {
     } else {
       text.textContent = st.watch && st.watch !== 'off' ? 'live' : 'live (no watch)';
     }
-    const changed = state.dataVersion !== null && st.dataVersion !== state.dataVersion;
+    const first = state.dataVersion === null;
+    const changed = !first && st.dataVersion !== state.dataVersion;
     state.dataVersion = st.dataVersion;
+    if (first) document.body.dataset.version = String(st.dataVersion);
     const page = ROUTES[parseHash().name];
     if (page && page.onStatus) page.onStatus(st);
     if (changed) await render({ live: true });

@@ -15,7 +15,7 @@ export async function render(ctx) {
   const cols = [
     { key: 'model', label: 'Model', fmt: (r) => [r.model, r.unpriced ? h('span', { class: 'badge warn', title: 'No list price known: cost not counted' }, 'unpriced') : null] },
     { key: 'count', label: 'Requests', num: true, fmt: (r) => f.int(r.count) },
-    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), f.pct(r.percentage)) },
+    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), h('span', { class: 'pct' }, f.pct(r.percentage))) },
     { key: 'inputTokens', label: 'Input', num: true, fmt: (r) => f.int(r.inputTokens) },
     { key: 'outputTokens', label: 'Output', num: true, fmt: (r) => f.int(r.outputTokens) },
     { key: 'cacheCreationTokens', label: 'Cache write', num: true, fmt: (r) => f.int(r.cacheCreationTokens) },

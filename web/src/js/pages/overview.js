@@ -39,12 +39,12 @@ export async function render(ctx) {
   const models = table([
     { key: 'model', label: 'Model' },
     { key: 'count', label: 'Requests', num: true, fmt: (r) => f.int(r.count) },
-    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), f.pct(r.percentage)) },
+    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), h('span', { class: 'pct' }, f.pct(r.percentage))) },
   ], ov.topModels || [], { caption: 'Top models', test: 'topModels' });
   const tools = table([
     { key: 'tool', label: 'Tool' },
     { key: 'count', label: 'Calls', num: true, fmt: (r) => f.int(r.count) },
-    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), f.pct(r.percentage)) },
+    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), h('span', { class: 'pct' }, f.pct(r.percentage))) },
   ], ov.topTools || [], { caption: 'Top tools', test: 'topTools' });
 
   const days = table([

@@ -12,6 +12,7 @@ let note = null;       // {kind, text}: the outcome of the last action (kept acr
 let fastTimer = null;
 let statusEl = null;   // the live status panel of the mounted page
 let tz = 'UTC';
+let confirmOpen = false; // the reset confirmation survives live refreshes
 
 function statusBody(st) {
   const s = st.lastSyncStats || {};
@@ -121,6 +122,7 @@ function previewTable(pv) {
 
 export async function render(ctx) {
   tz = ctx.tz;
+  if (!ctx.live) confirmOpen = false;
   const [st, pv, stats] = await Promise.all([
     api.get('/api/sync/status'), api.get('/api/sync/preview'), api.get('/api/sync/stats'),
   ]);
@@ -138,16 +140,17 @@ export async function render(ctx) {
     note = { kind: 'good', text: `Dry run: ${f.int(p.totalPendingFiles)} files would be read (about ${f.int(p.estimatedNewSessions)} sessions, ${f.int(p.estimatedNewMessages)} messages). Nothing was written.` };
     clear(previewEl).append(...previewTable(p).filter(Boolean));
   });
-  const confirmBox = h('div', { class: 'confirm', id: 'reset-confirm', hidden: true, role: 'group', 'aria-label': 'Confirm reset' },
+  const confirmBox = h('div', { class: 'confirm', id: 'reset-confirm', hidden: !confirmOpen, role: 'group', 'aria-label': 'Confirm reset' },
     h('p', {}, 'Forget every file\'s read position? The next sync re-reads all transcripts. Stored usage is kept and deduplication keeps the totals unchanged.'),
     btn('reset-yes', 'Reset sync metadata', 'danger', () => {
+      confirmOpen = false;
       confirmBox.hidden = true;
       act(page, async () => {
         const r = await api.post('/api/sync/reset');
         note = { kind: 'good', text: r.message || 'Sync metadata reset.' };
       });
     }, true),
-    btn('reset-no', 'Cancel', '', () => { confirmBox.hidden = true; }, false));
+    btn('reset-no', 'Cancel', '', () => { confirmOpen = false; confirmBox.hidden = true; }, false));
 
   page = h('div', { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', {}, 'Sync'), h('p', { class: 'muted' }, 'Reads new Claude Code transcript lines into the store.')),
@@ -157,7 +160,7 @@ export async function render(ctx) {
           btn('sync-run', 'Sync now', 'primary', () => run(true), true),
           btn('sync-dry', 'Dry run', '', dry, true),
           btn('sync-full', 'Re-read all files', '', () => run(false), true),
-          btn('sync-reset', 'Reset…', 'danger', () => { confirmBox.hidden = false; confirmBox.querySelector('#reset-yes').focus(); }, true)),
+          btn('sync-reset', 'Reset…', 'danger', () => { confirmOpen = true; confirmBox.hidden = false; confirmBox.querySelector('#reset-yes').focus(); }, true)),
         confirmBox,
         h('div', { id: 'sync-note', 'aria-live': 'polite' })),
       section('Database',

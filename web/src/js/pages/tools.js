@@ -17,7 +17,7 @@ export async function render(ctx) {
   const cols = [
     { key: 'tool', label: 'Tool' },
     { key: 'count', label: 'Calls', num: true, fmt: (r) => f.int(r.count) },
-    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), f.pct(r.percentage)) },
+    { key: 'percentage', label: 'Share', num: true, fmt: (r) => h('span', { class: 'with-bar' }, shareBar(r.percentage), h('span', { class: 'pct' }, f.pct(r.percentage))) },
   ];
   return h('div', { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', {}, 'Tools'), h('p', { class: 'muted' }, 'Tool calls made by the assistant, deduplicated per request.')),
