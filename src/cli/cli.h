@@ -75,6 +75,7 @@ int cmd_sync(struct cli_ctx *c);
 int cmd_report(struct cli_ctx *c);
 int cmd_demo(struct cli_ctx *c);
 int cmd_run(struct cli_ctx *c);
+int cmd_import(struct cli_ctx *c);
 int cmd_version(struct cli_ctx *c);
 int cmd_help(struct cli_ctx *c);
 

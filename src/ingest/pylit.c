@@ -176,10 +176,6 @@ static int parse_one_string(struct pl *p, struct buf *b, bool raw)
 				return aiu_errf(p->err, AIU_ELIMIT, "python literal: string too long");
 			continue;
 		}
-		if (c == '\n' && !triple) {
-			p->i = start;
-			return pl_fail(p, "newline in string");
-		}
 		if (buf_putc(b, c) < 0)
 			return aiu_errf(p->err, AIU_ELIMIT, "python literal: string too long");
 		p->i++;
