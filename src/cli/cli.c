@@ -27,6 +27,7 @@ static const struct opt opts[] = {
 	{ "db", 0, O_STR, F(db), "database path (default $AIUSAGE_DB or ~/.local/share/aiusage/aiusage.db)" },
 	{ "claude-dir", 0, O_DIR, 0, "Claude config or projects dir (repeatable; overrides CLAUDE_CONFIG_DIR)" },
 	{ "pricing", 0, O_STR, F(pricing_file), "JSON price file adding or overriding models" },
+	{ "config", 0, O_STR, F(config_file), "config file (default ~/.config/aiusage/config.ini)" },
 	{ "tz", 'z', O_STR, F(tz_name), "IANA time zone for day boundaries (default: local)" },
 	{ "timezone", 0, O_STR, F(tz_name), NULL },
 	{ "since", 's', O_DAY, F(since_day), "first day, YYYY-MM-DD or YYYYMMDD (inclusive)" },

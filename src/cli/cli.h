@@ -27,6 +27,7 @@ struct cli_ctx {
 	const char *dirs[CLI_MAX_DIRS];
 	size_t ndirs;
 	const char *pricing_file;
+	const char *config_file;   /* --config: INI file (core/config.h); NULL = default */
 	const char *tz_name;
 	int64_t since_day, until_day;
 	const char *project;
