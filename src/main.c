@@ -21,6 +21,7 @@ const struct command commands[] = {
 	{ "projects", cmd_report, "usage and cost per project" },
 	{ "models", cmd_report, "usage and cost per model" },
 	{ "tools", cmd_report, "tool calls per tool" },
+	{ "pull", cmd_pull, "pull cursor: fetch organisation data from vendor APIs (--since/--until/--backfill-days)" },
 	{ "import", cmd_import, "import claude-ai FILE...: claude.ai audit-log export (ZIP, CSV or JSON)" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },

@@ -48,6 +48,7 @@ static const struct opt opts[] = {
 	{ "session-length", 'n', O_INT, F(session_hours), "blocks: block length in hours (default 5)" },
 	{ "yes", 'y', O_FLAG, F(yes), "answer yes to questions (run: load the demo)" },
 	{ "commit-bytes", 0, O_BYTES, F(commit_bytes), NULL },
+	{ "backfill-days", 0, O_STR, F(backfill_days), "pull: days a first pull fetches (default 90, or [pull] backfill_days)" },
 	{ "color", 0, O_COLOR, 1, "force colour" },
 	{ "no-color", 0, O_COLOR, 0, "no colour (NO_COLOR is honoured too)" },
 };

@@ -1,0 +1,398 @@
+/* cursor_pull.c - see cursor_pull.h. */
+#include "ingest/cursor_pull.h"
+
+#include "core/buf.h"
+#include "core/kmap.h"
+#include "core/timeutil.h"
+#include "ingest/cursor_parse.h"
+#include "ingest/http_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGES_MAX 100000   /* a server paging forever cannot trap us */
+#define EVENTS_PAGE_SIZE 500
+#define CODE_PAGE_SIZE 1000
+#define SPEND_PAGE_SIZE 100
+
+struct pull {
+	struct store *s;
+	const struct cursor_pull_opts *o;
+	struct cursor_pull_stats *st;
+	struct http_client hc;
+	struct http_header hdr[2];
+	char auth[600];
+	const char *secrets[1];
+	struct kmap occ;          /* event occurrence keys for this run */
+	int64_t now, day;
+};
+
+static void b64(const unsigned char *in, size_t n, char *out, size_t cap)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < cap; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) |
+			     (i + 2 < n ? in[i + 2] : 0);
+		out[o++] = t[v >> 18 & 63];
+		out[o++] = t[v >> 12 & 63];
+		out[o++] = i + 1 < n ? t[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? t[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+static int sink_row(void *ctx, enum cursor_kind k, const void *row, struct aiu_err *err)
+{
+	struct pull *p = ctx;
+	struct store *s = p->s;
+	bool ins = false;
+	int rc = AIU_OK;
+	switch (k) {
+	case CK_MEMBER:
+		rc = s->ops->cursor_member_put(s, row, err);
+		p->st->members++;
+		break;
+	case CK_DAILY:
+		rc = s->ops->cursor_daily_put(s, row, &ins, err);
+		p->st->daily++;
+		p->st->daily_new += ins;
+		break;
+	case CK_EVENT:
+		rc = s->ops->cursor_event_put(s, row, &ins, err);
+		p->st->events++;
+		p->st->events_new += ins;
+		p->st->event_cost_nusd += ((const struct cursor_event *)row)->cost_nusd;
+		break;
+	case CK_SPEND:
+		rc = s->ops->cursor_spend_put(s, row, err);
+		p->st->spend_rows++;
+		break;
+	case CK_COMMIT:
+		rc = s->ops->cursor_commit_put(s, row, &ins, err);
+		p->st->commits++;
+		p->st->commits_new += ins;
+		break;
+	case CK_CHANGE:
+		rc = s->ops->cursor_change_put(s, row, &ins, err);
+		p->st->changes++;
+		p->st->changes_new += ins;
+		break;
+	}
+	return rc;
+}
+
+static int sink_bad(void *ctx, const char *msg)
+{
+	struct pull *p = ctx;
+	p->st->bad++;
+	if (p->o->errf)
+		fprintf(p->o->errf, "aiusage: %s\n", msg);
+	return 0;
+}
+
+/* One request; rs is the caller's (init'ed). */
+static int request(struct pull *p, const char *method, const char *path, const char *limit_key,
+		   const char *body, struct http_response *rs, struct aiu_err *err)
+{
+	struct http_request rq = {
+		.method = method, .path = path, .headers = p->hdr, .nheaders = 2,
+		.body = body, .body_len = body ? strlen(body) : 0, .limit_key = limit_key,
+		.secrets = p->secrets, .nsecrets = 1,
+	};
+	int rc = http_do(&p->hc, &rq, rs, err);
+	p->st->requests++;
+	return rc;
+}
+
+/* Parse-and-store one response body inside a transaction; on the last page
+ * of a window the checkpoint moves in the same transaction. */
+typedef int (*parse_fn)(struct pull *p, const char *body, size_t n, struct cursor_page *pg,
+			struct aiu_err *err);
+
+static int store_page(struct pull *p, parse_fn fn, const struct http_response *rs,
+		      struct cursor_page *pg, const char *stream, int64_t cp_if_last,
+		      struct aiu_err *err)
+{
+	int rc;
+	if ((rc = store_begin(p->s, err)) < 0)
+		return rc;
+	if ((rc = fn(p, buf_cstr(&rs->body), rs->body.len, pg, err)) < 0)
+		goto out;
+	if (!pg->has_next && stream && cp_if_last > 0)
+		rc = p->s->ops->checkpoint_set(p->s, "cursor", stream, cp_if_last, err);
+out:
+	if (rc < 0) {
+		store_rollback(p->s);
+		return rc;
+	}
+	return store_commit(p->s, err);
+}
+
+static int parse_members(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+			 struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	memset(pg, 0, sizeof(*pg));
+	return cursor_parse_members(b, n, &sink, err);
+}
+static int parse_daily(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+		       struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	memset(pg, 0, sizeof(*pg));
+	return cursor_parse_daily(b, n, &sink, err);
+}
+static int parse_events(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+			struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	return cursor_parse_events(b, n, &p->occ, &sink, pg, err);
+}
+static int parse_spend(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+		       struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	return cursor_parse_spend(b, n, p->day, p->now, &sink, pg, err);
+}
+static int parse_commits(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+			 struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	return cursor_parse_commits(b, n, &sink, pg, err);
+}
+static int parse_changes(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+			 struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	return cursor_parse_changes(b, n, &sink, pg, err);
+}
+static int parse_commits_csv(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+			     struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	memset(pg, 0, sizeof(*pg));
+	return cursor_parse_commits_csv("cursor commits.csv", b, n, &sink, err);
+}
+static int parse_changes_csv(struct pull *p, const char *b, size_t n, struct cursor_page *pg,
+			     struct aiu_err *err)
+{
+	struct cursor_sink sink = { .row = sink_row, .bad = sink_bad, .ctx = p };
+	memset(pg, 0, sizeof(*pg));
+	return cursor_parse_changes_csv("cursor changes.csv", b, n, &sink, err);
+}
+
+/* The windowed streams, as a table. */
+enum wkind { W_POST_MS, W_GET_ISO };
+struct wstream {
+	const char *name;       /* checkpoint stream */
+	enum wkind kind;
+	const char *path, *csv_path;
+	parse_fn parse, parse_csv;
+	int64_t page_size;      /* 0: not paged */
+};
+static const struct wstream wstreams[] = {
+	{ "daily", W_POST_MS, "/teams/daily-usage-data", NULL, parse_daily, NULL, 0 },
+	{ "events", W_POST_MS, "/teams/filtered-usage-events", NULL, parse_events, NULL, EVENTS_PAGE_SIZE },
+	{ "commits", W_GET_ISO, "/analytics/ai-code/commits", "/analytics/ai-code/commits.csv",
+	  parse_commits, parse_commits_csv, CODE_PAGE_SIZE },
+	{ "changes", W_GET_ISO, "/analytics/ai-code/changes", "/analytics/ai-code/changes.csv",
+	  parse_changes, parse_changes_csv, CODE_PAGE_SIZE },
+};
+
+static int pull_window(struct pull *p, const struct wstream *w, int64_t ws, int64_t we,
+		       bool use_csv, int64_t cp, struct aiu_err *err)
+{
+	struct http_response rs;
+	struct buf path, body;
+	struct cursor_page pg = { 0 };
+	int64_t page = 1;
+	int rc = AIU_OK;
+
+	http_response_init(&rs);
+	buf_init(&path, 8192);
+	buf_init(&body, 1024);
+	do {
+		char a[32], b[32], pgs[24], sz[24];
+		buf_reset(&path);
+		buf_reset(&body);
+		if (w->kind == W_POST_MS) {
+			if (w->page_size)
+				buf_printf(&body, "{\"startDate\":%lld,\"endDate\":%lld,\"page\":%lld,\"pageSize\":%lld}",
+					   (long long)ws, (long long)we, (long long)page, (long long)w->page_size);
+			else
+				buf_printf(&body, "{\"startDate\":%lld,\"endDate\":%lld}", (long long)ws,
+					   (long long)we);
+			buf_puts(&path, w->path);
+		} else {
+			format_iso_ms(ws, a, sizeof(a));
+			format_iso_ms(we, b, sizeof(b));
+			buf_puts(&path, use_csv ? w->csv_path : w->path);
+			http_query_add(&path, "startDate", a);
+			http_query_add(&path, "endDate", b);
+			if (!use_csv) {
+				snprintf(pgs, sizeof(pgs), "%lld", (long long)page);
+				snprintf(sz, sizeof(sz), "%lld", (long long)w->page_size);
+				http_query_add(&path, "page", pgs);
+				http_query_add(&path, "pageSize", sz);
+			}
+		}
+		if (path.failed || body.failed) {
+			rc = aiu_errf(err, AIU_ELIMIT, "cursor %s: request too long", w->name);
+			goto out;
+		}
+		http_response_release(&rs);
+		http_response_init(&rs);
+		if ((rc = request(p, w->kind == W_POST_MS ? "POST" : "GET", buf_cstr(&path),
+				  use_csv ? w->csv_path : w->path,
+				  w->kind == W_POST_MS ? buf_cstr(&body) : NULL, &rs, err)) < 0)
+			goto out;
+		if ((rc = store_page(p, use_csv ? w->parse_csv : w->parse, &rs, &pg, w->name,
+				     we > cp ? we : cp, err)) < 0)
+			goto out;
+		if (pg.has_next && pg.page > 0 && pg.page < page) {
+			rc = aiu_errf(err, AIU_EPARSE, "cursor %s: server went back to page %lld after %lld",
+				      w->name, (long long)pg.page, (long long)page);
+			goto out;
+		}
+		if (++page > PAGES_MAX) {
+			rc = aiu_errf(err, AIU_ELIMIT, "cursor %s: more than %d pages", w->name, PAGES_MAX);
+			goto out;
+		}
+	} while (pg.has_next && !use_csv);
+out:
+	http_response_release(&rs);
+	buf_release(&path);
+	buf_release(&body);
+	return rc;
+}
+
+static int pull_stream(struct pull *p, const struct wstream *w, struct aiu_err *err)
+{
+	int64_t cp = 0, start, end = p->o->until_ms ? p->o->until_ms : p->now;
+	bool found = false, use_csv;
+	int rc;
+
+	if ((rc = p->s->ops->checkpoint_get(p->s, "cursor", w->name, &cp, &found, err)) < 0)
+		return rc;
+	if (p->o->since_ms)
+		start = p->o->since_ms;
+	else if (found)
+		start = cp - CURSOR_OVERLAP_MS;
+	else
+		start = end - p->o->backfill_days * MS_PER_DAY;
+	if (w->kind == W_POST_MS || !found)
+		start -= ((start % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY; /* whole UTC days */
+	use_csv = w->csv_path && (!found || p->o->since_ms);
+	for (int64_t ws = start; ws <= end;) {
+		int64_t we = ws + CURSOR_WINDOW_MS - 1;
+		if (we > end)
+			we = end;
+		if ((rc = pull_window(p, w, ws, we, use_csv, found ? cp : 0, err)) < 0)
+			return rc;
+		ws = we + 1;
+	}
+	return AIU_OK;
+}
+
+static int pull_members(struct pull *p, struct aiu_err *err)
+{
+	struct http_response rs;
+	struct cursor_page pg;
+	int rc;
+	http_response_init(&rs);
+	if ((rc = request(p, "GET", "/teams/members", "/teams/members", NULL, &rs, err)) == 0)
+		rc = store_page(p, parse_members, &rs, &pg, NULL, 0, err);
+	http_response_release(&rs);
+	return rc;
+}
+
+static int pull_spend(struct pull *p, struct aiu_err *err)
+{
+	struct http_response rs;
+	struct cursor_page pg = { 0 };
+	char body[128];
+	int64_t page = 1;
+	int rc = AIU_OK;
+	http_response_init(&rs);
+	do {
+		snprintf(body, sizeof(body), "{\"page\":%lld,\"pageSize\":%d}", (long long)page,
+			 SPEND_PAGE_SIZE);
+		http_response_release(&rs);
+		http_response_init(&rs);
+		if ((rc = request(p, "POST", "/teams/spend", "/teams/spend", body, &rs, err)) < 0)
+			break;
+		if ((rc = store_page(p, parse_spend, &rs, &pg, NULL, 0, err)) < 0)
+			break;
+		if (++page > PAGES_MAX) {
+			rc = aiu_errf(err, AIU_ELIMIT, "cursor spend: more than %d pages", PAGES_MAX);
+			break;
+		}
+	} while (page <= pg.pages);
+	http_response_release(&rs);
+	return rc;
+}
+
+int cursor_pull(struct store *s, const struct cursor_pull_opts *o, struct cursor_pull_stats *st,
+		struct aiu_err *err)
+{
+	struct pull *p = calloc(1, sizeof(*p));
+	char userpass[520];
+	int rc = AIU_OK, first_rc = AIU_OK;
+	static const char *const admin_eps[] = { "/teams/members", "/teams/daily-usage-data",
+						 "/teams/filtered-usage-events", "/teams/spend" };
+
+	memset(st, 0, sizeof(*st));
+	if (!p)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory");
+	kmap_init(&p->occ, 16, sizeof(int64_t), 50u << 20);
+	if (!o->api_key || !*o->api_key) {
+		rc = aiu_errf(err, AIU_EARG, "cursor: no API key (set CURSOR_API_KEY or [cursor] api_key in the config)");
+		goto out;
+	}
+	if ((rc = http_client_init(&p->hc, o->base_url, err)) < 0)
+		goto out;
+	p->s = s;
+	p->o = o;
+	p->st = st;
+	p->now = now_ms();
+	p->day = p->now / MS_PER_DAY;
+	snprintf(userpass, sizeof(userpass), "%s:", o->api_key);
+	memcpy(p->auth, "Basic ", 6);
+	b64((const unsigned char *)userpass, strlen(userpass), p->auth + 6, sizeof(p->auth) - 6);
+	p->hdr[0] = (struct http_header){ "Authorization", p->auth, true };
+	p->hdr[1] = (struct http_header){ "Content-Type", "application/json", false };
+	p->secrets[0] = o->api_key;
+	for (size_t i = 0; i < sizeof(admin_eps) / sizeof(admin_eps[0]); i++)
+		if ((rc = http_client_rate(&p->hc, admin_eps[i], 20, 60000, err)) < 0)
+			goto out;
+	for (size_t i = 2; i < sizeof(wstreams) / sizeof(wstreams[0]); i++)
+		if ((rc = http_client_rate(&p->hc, wstreams[i].path, 5, 60000, err)) < 0 ||
+		    (rc = http_client_rate(&p->hc, wstreams[i].csv_path, 5, 60000, err)) < 0)
+			goto out;
+
+	/* Each stream on its own: one failing does not stop the others. */
+	for (int k = -2; k < (int)(sizeof(wstreams) / sizeof(wstreams[0])); k++) {
+		struct aiu_err e = { 0 };
+		const char *name = k == -2 ? "members" : k == -1 ? "spend" : wstreams[k].name;
+		rc = k == -2 ? pull_members(p, &e) : k == -1 ? pull_spend(p, &e) : pull_stream(p, &wstreams[k], &e);
+		if (rc < 0) {
+			st->failed_streams++;
+			if (o->errf)
+				fprintf(o->errf, "aiusage: cursor %s: %s\n", name, e.msg);
+			if (first_rc == AIU_OK) {
+				first_rc = rc;
+				aiu_errf(err, AIU_EIO, "cursor %s: %s", name, e.msg);
+			}
+		}
+	}
+	rc = first_rc < 0 ? AIU_EIO : AIU_OK;
+	st->retries = p->hc.n_retries;
+out:
+	if (p->hc.curl)
+		http_client_release(&p->hc);
+	kmap_release(&p->occ);
+	free(p);
+	return rc;
+}
