@@ -107,18 +107,8 @@ static int feed_piece(struct csv_reader *r, const char *d, size_t n, bool ends_l
 	return r->rc;
 }
 
-int csv_reader_feed(struct csv_reader *r, const char *data, size_t n, struct aiu_err *err)
+static void feed_piece_all(struct csv_reader *r, const char *data, size_t n)
 {
-	r->err = err;
-	if (r->rc < 0)
-		return r->rc;
-	if (!r->bom_checked && n > 0) {
-		r->bom_checked = true;
-		if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-			data += 3;
-			n -= 3;
-		}
-	}
 	while (n > 0 && r->rc == 0) {
 		size_t lim = n < CSV_CHUNK ? n : CSV_CHUNK;
 		const char *nl = memchr(data, '\n', lim);
@@ -127,6 +117,25 @@ int csv_reader_feed(struct csv_reader *r, const char *data, size_t n, struct aiu
 		data += take;
 		n -= take;
 	}
+}
+
+int csv_reader_feed(struct csv_reader *r, const char *data, size_t n, struct aiu_err *err)
+{
+	r->err = err;
+	if (r->rc < 0)
+		return r->rc;
+	/* A UTF-8 BOM is dropped, even when it arrives split over feeds. */
+	while (!r->bom_checked && n > 0) {
+		r->bom[r->nbom++] = *data++;
+		n--;
+		if (memcmp(r->bom, "\xEF\xBB\xBF", r->nbom) != 0) {
+			r->bom_checked = true;
+			feed_piece_all(r, r->bom, r->nbom);
+		} else if (r->nbom == 3) {
+			r->bom_checked = true;
+		}
+	}
+	feed_piece_all(r, data, n);
 	return r->rc;
 }
 
@@ -135,7 +144,21 @@ int csv_reader_finish(struct csv_reader *r, struct aiu_err *err)
 	r->err = err;
 	if (r->rc < 0)
 		return r->rc;
-	if (csv_fini(r->parser, on_field, on_record, r) != 0 && r->rc == 0)
+	if (!r->bom_checked && r->nbom) {
+		r->bom_checked = true;
+		feed_piece_all(r, r->bom, r->nbom);
+		if (r->rc < 0)
+			return r->rc;
+	}
+	/* libcsv reports an open quote at the end only in strict mode, which
+	 * would also make every stray quote fatal; so look at its state: a
+	 * quoted field still being read (pstate FIELD_BEGUN == 2 in csv.c). */
+	if (((struct csv_parser *)r->parser)->quoted && ((struct csv_parser *)r->parser)->pstate == 2)
+		r->rc = aiu_errf(err, AIU_EPARSE,
+				 "%s: record %lld (line %lld): unterminated quoted field; nothing after line %lld could be read",
+				 r->name, (long long)(r->recno + 1), (long long)r->rec_line,
+				 (long long)r->rec_line);
+	if (r->rc == 0 && csv_fini(r->parser, on_field, on_record, r) != 0)
 		r->rc = aiu_errf(err, AIU_EPARSE,
 				 "%s: record %lld (line %lld): unterminated quoted field; nothing after line %lld could be read",
 				 r->name, (long long)(r->recno + 1), (long long)r->rec_line,

@@ -50,7 +50,9 @@ struct csv_reader {
 	const char *ptrs[CSV_FIELDS_MAX];
 	size_t nf;
 	int64_t recno, line, rec_line;
-	bool in_record, started, bom_checked;
+	bool in_record, bom_checked;
+	char bom[3];            /* leading bytes held back until we know they are no BOM */
+	size_t nbom;
 	int rc;                 /* first error from a callback or a cap */
 	struct aiu_err *err;
 };

@@ -210,14 +210,12 @@ static int parse_string(struct pl *p, json_t **out)
 	size_t skip;
 	bool raw;
 	buf_init(&b, p->n + 1);
-	/* adjacent literals concatenate: 'a' 'b' == 'ab' */
-	do {
-		string_start(p, &skip, &raw);
-		p->i += skip;
-		if ((rc = parse_one_string(p, &b, raw)) < 0)
-			goto out;
-		skip_ws(p);
-	} while (p->i < p->n && string_start(p, &skip, &raw));
+	/* No adjacent-literal concatenation ('a' 'b'): with unescaped
+	 * apostrophes allowed, that quote is part of the string. */
+	string_start(p, &skip, &raw);
+	p->i += skip;
+	if ((rc = parse_one_string(p, &b, raw)) < 0)
+		goto out;
 	if (!(*out = json_stringn_nocheck(buf_cstr(&b), b.len)))
 		rc = aiu_errf(p->err, AIU_ENOMEM, "out of memory");
 out:

@@ -6,15 +6,17 @@
  * Accepted: dicts {k: v} (string, number, True/False/None keys become
  * strings), lists [..], tuples (..) (as arrays), strings in single or double
  * quotes with an optional u/b/r prefix and Python escapes (\\ \' \" \n \r \t
- * \0 \a \b \f \v \xHH \uHHHH \UHHHHHHHH, and backslash-newline), adjacent
- * string literals (concatenated), integers (decimal, underscores), floats,
+ * \0 \a \b \f \v \xHH \uHHHH \UHHHHHHHH, and backslash-newline), integers
+ * (decimal, underscores), floats,
  * True/False/None, and JSON's true/false/null as a courtesy. Trailing commas
  * are fine.
  *
  * The export's trap: apostrophes inside single-quoted values are not always
  * escaped ('Ana O'Neil'). So a single quote closes a single-quoted string
  * only when what follows (after spaces) is the end of input or one of
- * , : } ] ) ; any other quote is taken as part of the string.
+ * , : } ] ) ; any other quote is taken as part of the string. (So Python's
+ * adjacent-literal concatenation, 'a' 'b', is not supported: reprs never
+ * write it, and exports do write unescaped apostrophes.)
  *
  * Caps: nesting deeper than PYLIT_MAX_DEPTH fails; the caller caps the
  * input length. Numbers too large for int64 are kept as strings, floats are
