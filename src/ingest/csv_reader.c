@@ -81,7 +81,8 @@ int csv_reader_init(struct csv_reader *r, const char *name, csv_rec_fn cb, void 
 	return AIU_OK;
 }
 
-/* One piece that holds at most one line end, at its end. */
+/* One piece that holds at most one CR or LF, at its end. Lines are
+ * counted by LF. */
 static int feed_piece(struct csv_reader *r, const char *d, size_t n, bool ends_line)
 {
 	struct csv_parser *p = r->parser;
@@ -110,10 +111,14 @@ static int feed_piece(struct csv_reader *r, const char *d, size_t n, bool ends_l
 static void feed_piece_all(struct csv_reader *r, const char *data, size_t n)
 {
 	while (n > 0 && r->rc == 0) {
-		size_t lim = n < CSV_CHUNK ? n : CSV_CHUNK;
-		const char *nl = memchr(data, '\n', lim);
-		size_t take = nl ? (size_t)(nl - data) + 1 : lim;
-		feed_piece(r, data, take, nl != NULL);
+		/* Pieces end at a CR or LF, so a record (which only ends at one)
+		 * always ends at the end of a piece whatever the feed sizes. */
+		size_t lim = n < CSV_CHUNK ? n : CSV_CHUNK, take = 0;
+		while (take < lim && data[take] != '\n' && data[take] != '\r')
+			take++;
+		if (take < lim)
+			take++;
+		feed_piece(r, data, take, data[take - 1] == '\n');
 		data += take;
 		n -= take;
 	}

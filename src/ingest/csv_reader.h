@@ -33,7 +33,7 @@ struct csv_rec {
 	const char *const *f;   /* nf NUL-terminated fields */
 	const size_t *len;      /* their lengths (fields may hold NUL bytes) */
 	int64_t recno;          /* 1-based, header included */
-	int64_t line;           /* 1-based physical line where the record starts */
+	int64_t line;           /* 1-based line (counted by LF) where the record starts */
 };
 
 /* Return 0 to go on, < 0 to stop the read with that error (err filled). */

@@ -216,8 +216,8 @@ static int parse_string(struct pl *p, json_t **out)
 	p->i += skip;
 	if ((rc = parse_one_string(p, &b, raw)) < 0)
 		goto out;
-	if (!(*out = json_stringn_nocheck(buf_cstr(&b), b.len)))
-		rc = aiu_errf(p->err, AIU_ENOMEM, "out of memory");
+	if (!(*out = json_stringn(buf_cstr(&b), b.len)))
+		rc = pl_fail(p, "string is not valid UTF-8");
 out:
 	buf_release(&b);
 	return rc;
@@ -323,6 +323,7 @@ static int parse_container(struct pl *p, json_t **out)
 			skip_ws(p);
 			if ((rc = parse_value(p, &v)) < 0)
 				goto out;
+			/* keys came from checked strings or digits: valid UTF-8 */
 			if (json_object_setn_new_nocheck(c, buf_cstr(&kb), kb.len, v) < 0) {
 				v = NULL;
 				rc = aiu_errf(p->err, AIU_ENOMEM, "out of memory");
