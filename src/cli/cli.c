@@ -28,6 +28,8 @@ static const struct opt opts[] = {
 	{ "claude-dir", 0, O_DIR, 0, "Claude config or projects dir (repeatable; overrides CLAUDE_CONFIG_DIR)" },
 	{ "pricing", 0, O_STR, F(pricing_file), "JSON price file adding or overriding models" },
 	{ "config", 0, O_STR, F(config_file), "config file (default ~/.config/aiusage/config.ini)" },
+	{ "backfill-days", 0, O_STR, F(backfill_days), "pull: days fetched by a first pull (default 90)" },
+	{ "people", 0, O_STR, F(people_file), "org: import people.csv (email,name,team,key names) first" },
 	{ "tz", 'z', O_STR, F(tz_name), "IANA time zone for day boundaries (default: local)" },
 	{ "timezone", 0, O_STR, F(tz_name), NULL },
 	{ "since", 's', O_DAY, F(since_day), "first day, YYYY-MM-DD or YYYYMMDD (inclusive)" },
@@ -48,7 +50,6 @@ static const struct opt opts[] = {
 	{ "session-length", 'n', O_INT, F(session_hours), "blocks: block length in hours (default 5)" },
 	{ "yes", 'y', O_FLAG, F(yes), "answer yes to questions (run: load the demo)" },
 	{ "commit-bytes", 0, O_BYTES, F(commit_bytes), NULL },
-	{ "backfill-days", 0, O_STR, F(backfill_days), "pull: days a first pull fetches (default 90, or [pull] backfill_days)" },
 	{ "color", 0, O_COLOR, 1, "force colour" },
 	{ "no-color", 0, O_COLOR, 0, "no colour (NO_COLOR is honoured too)" },
 };

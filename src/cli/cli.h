@@ -27,8 +27,9 @@ struct cli_ctx {
 	const char *dirs[CLI_MAX_DIRS];
 	size_t ndirs;
 	const char *pricing_file;
-	const char *config_file;
-	const char *backfill_days; /* --backfill-days (pull), parsed by the command */   /* --config: INI file (core/config.h); NULL = default */
+	const char *config_file;   /* --config: INI file (core/config.h); NULL = default */
+	const char *backfill_days; /* pull --backfill-days N (validated by cmd_pull) */
+	const char *people_file;   /* org --people FILE: people.csv to import first */
 	const char *tz_name;
 	int64_t since_day, until_day;
 	const char *project;
@@ -77,10 +78,11 @@ int cmd_sync(struct cli_ctx *c);
 int cmd_report(struct cli_ctx *c);
 int cmd_demo(struct cli_ctx *c);
 int cmd_run(struct cli_ctx *c);
-int cmd_import(struct cli_ctx *c);
-int cmd_pull(struct cli_ctx *c);
 int cmd_version(struct cli_ctx *c);
 int cmd_help(struct cli_ctx *c);
+int cmd_pull(struct cli_ctx *c);
+int cmd_org(struct cli_ctx *c);
+int cmd_import(struct cli_ctx *c);
 
 extern const struct command commands[];
 

@@ -1,101 +1,155 @@
-/* cmd_pull.c - `aiusage pull SOURCE [--since D] [--until D] [--backfill-days N]`.
- * Sources are a table; each row knows how to pull itself into the store
- * and print its one-line summary. Keys come from the environment or the
- * config file (core/config.h) and are never printed. */
+/* cmd_pull.c - `aiusage pull anthropic|all [--since D] [--until D]
+ * [--backfill-days N]`: fetch organisation data from vendor APIs.
+ *
+ * Sources are a table: a source is a name and a function filling a
+ * struct pull_ctx (ingest/pull.h). Every source run is recorded in the
+ * store (org_pull_runs: time, window, status, error) for freshness. The
+ * store's sync lock is held for the whole pull, so two pulls (or a pull and
+ * a server's scheduled pull) never interleave.
+ */
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
+#include "ingest/anthropic_pull.h"
 #include "ingest/cursor_pull.h"
+#include "ingest/pull.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct pull_args {
-	int64_t since_ms, until_ms, backfill_days;
+static const struct pull_source sources[] = {
+	{ "anthropic", anthropic_pull, "Anthropic Admin API: usage, cost, Claude Code, keys, users" },
+	{ "cursor", cursor_pull_source, "Cursor Admin API and AI Code Tracking API" },
 };
 
-static int pull_cursor(struct cli_ctx *c, const struct aiu_config *cfg, const struct pull_args *a,
-		       struct aiu_err *err)
+static int run_source(struct cli_ctx *c, const struct pull_source *src, struct pull_ctx *p,
+		      struct aiu_err *err)
 {
-	struct cursor_pull_opts o = {
-		.base_url = cfg->cursor_base_url, .api_key = cfg->cursor_api_key,
-		.backfill_days = a->backfill_days, .since_ms = a->since_ms, .until_ms = a->until_ms,
-		.errf = stderr,
-	};
-	struct cursor_pull_stats st;
-	int rc = cursor_pull(c->store, &o, &st, err);
-	if (!c->quiet)
-		printf("cursor: %lld members, %lld daily rows (%lld new), %lld events (%lld new, $%lld.%09lld usage-based cost),"
-		       " %lld spend snapshots, %lld commits (%lld new), %lld changes (%lld new),"
-		       " %lld bad rows, %lld requests, %lld retries%s\n",
-		       (long long)st.members, (long long)st.daily, (long long)st.daily_new,
-		       (long long)st.events, (long long)st.events_new,
-		       (long long)(st.event_cost_nusd / 1000000000), (long long)(st.event_cost_nusd % 1000000000),
-		       (long long)st.spend_rows, (long long)st.commits, (long long)st.commits_new,
-		       (long long)st.changes, (long long)st.changes_new, (long long)st.bad,
-		       (long long)st.requests, (long long)st.retries,
-		       st.failed_streams ? " (some streams failed)" : "");
-	if (rc == 0 && st.bad)
-		rc = aiu_errf(err, AIU_EPARSE, "cursor: %lld bad rows were skipped (listed above)",
-			      (long long)st.bad);
-	return rc;
+	struct store *s = c->store;
+	struct org_run run;
+	char from[16], to[16];
+	int rc, rc2;
+
+	memset(&run, 0, sizeof(run));
+	str_copy(run.source, src->name, sizeof(run.source));
+	run.started_ms = now_ms();
+	run.from_day = p->since_day != INT64_MIN ? p->since_day : 0;
+	run.to_day = p->until_day != INT64_MAX ? p->until_day : p->today;
+	if ((rc = store_begin(s, err)) < 0 || (rc = s->ops->org_run_start(s, &run, err)) < 0 ||
+	    (rc = store_commit(s, err)) < 0) {
+		store_rollback(s);
+		return rc;
+	}
+	rc = src->fn(p, err);
+	run.finished_ms = now_ms();
+	run.from_day = p->from_day;
+	run.to_day = p->to_day;
+	run.rows = p->rows;
+	run.requests = p->requests;
+	if (rc < 0) {
+		str_copy(run.status, "error", sizeof(run.status));
+		str_copy(run.error, err->msg, sizeof(run.error));
+	} else if (p->nerrors) {
+		str_copy(run.status, "partial", sizeof(run.status));
+		str_copy(run.error, p->first_error, sizeof(run.error));
+	} else {
+		str_copy(run.status, "ok", sizeof(run.status));
+	}
+	{
+		struct aiu_err e2;
+		if ((rc2 = store_begin(s, &e2)) < 0 || (rc2 = s->ops->org_run_finish(s, &run, &e2)) < 0 ||
+		    (rc2 = store_commit(s, &e2)) < 0) {
+			store_rollback(s);
+			fprintf(stderr, "aiusage: could not record the pull run: %s\n", e2.msg);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!c->quiet) {
+		format_day(p->from_day, from, sizeof(from));
+		format_day(p->to_day, to, sizeof(to));
+		printf("pull %s %s..%s: %s\n", src->name, from, to, p->summary);
+	}
+	return p->nerrors ? AIU_EPARSE : AIU_OK;
 }
 
-struct pull_source {
-	const char *name;
-	int (*fn)(struct cli_ctx *c, const struct aiu_config *cfg, const struct pull_args *a,
-		  struct aiu_err *err);
-};
-
-static const struct pull_source sources[] = {
-	{ "cursor", pull_cursor },
-};
+static int today_day(int64_t *day, struct aiu_err *err)
+{
+	const char *t = getenv("AIUSAGE_TODAY"); /* tests pin "today" */
+	if (t && *t) {
+		if (parse_day_arg(t, day) < 0)
+			return aiu_errf(err, AIU_EARG, "AIUSAGE_TODAY: '%.40s' is not a date", t);
+		return AIU_OK;
+	}
+	*day = now_ms() / MS_PER_DAY;
+	return AIU_OK;
+}
 
 int cmd_pull(struct cli_ctx *c)
 {
-	struct aiu_config *cfg = calloc(1, sizeof(*cfg));
 	struct aiu_err err = { 0 };
-	struct pull_args a = { 0 };
-	const char *want = c->npositional ? c->positional[0] : "all";
-	int rc = AIU_OK, status = 0, ran = 0;
+	struct aiu_config cfg;
+	struct pull_ctx p;
+	const char *which = c->npositional ? c->positional[0] : "all";
+	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS");
+	bool any = false, locked = false;
+	int rc, failed = 0;
 
-	if (!cfg) {
-		fprintf(stderr, "aiusage: out of memory\n");
-		return 1;
-	}
-	if ((rc = config_load(cfg, c->config_file, &err)) < 0)
+	if ((rc = config_load(&cfg, c->config_file, &err)) < 0)
 		goto out;
-	a.backfill_days = cfg->backfill_days > 0 ? cfg->backfill_days : 90;
+	memset(&p, 0, sizeof(p));
+	p.cfg = &cfg;
+	p.since_day = c->since_day;
+	p.until_day = c->until_day;
+	p.backfill_days = cfg.backfill_days;
+	p.errf = stderr;
 	if (c->backfill_days &&
-	    (rc = parse_i64_range(c->backfill_days, 1, 3650, &a.backfill_days)) < 0) {
+	    parse_i64_range(c->backfill_days, 1, 3650, &p.backfill_days) < 0) {
 		rc = aiu_errf(&err, AIU_EARG, "--backfill-days: expected 1 to 3650, got '%s'", c->backfill_days);
 		goto out;
 	}
-	if (c->since_day != INT64_MIN)
-		a.since_ms = c->since_day * MS_PER_DAY;
-	if (c->until_day != INT64_MAX)
-		a.until_ms = (c->until_day + 1) * MS_PER_DAY - 1;
+	if (bo && *bo && parse_i64_range(bo, 1, 600000, &p.backoff_ms) < 0) {
+		rc = aiu_errf(&err, AIU_EARG, "AIUSAGE_HTTP_BACKOFF_MS: expected 1 to 600000");
+		goto out;
+	}
+	if ((rc = today_day(&p.today, &err)) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		any |= strcmp(which, "all") == 0 || strcmp(which, sources[i].name) == 0;
+	if (!any) {
+		rc = aiu_errf(&err, AIU_EARG, "pull: unknown source '%s' (sources: all%s)", which,
+			      ", anthropic, cursor");
+		goto out;
+	}
 	if ((rc = cli_open_store(c, &err)) < 0)
 		goto out;
+	if ((rc = c->store->ops->sync_lock(c->store, 60000, &err)) < 0)
+		goto out;
+	locked = true;
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-		if (strcmp(want, "all") && strcmp(want, sources[i].name))
+		struct aiu_err se = { 0 };
+		struct pull_ctx sp = p;
+		sp.store = c->store;
+		if (strcmp(which, "all") != 0 && strcmp(which, sources[i].name) != 0)
 			continue;
-		ran++;
-		aiu_err_clear(&err);
-		if (sources[i].fn(c, cfg, &a, &err) < 0) {
-			fprintf(stderr, "aiusage: %s\n", err.msg);
-			status = 1;
+		if (run_source(c, &sources[i], &sp, &se) < 0) {
+			failed++;
+			if (sp.nerrors && se.code == 0)
+				fprintf(stderr, "aiusage: pull %s: %d error%s (first: %s)\n", sources[i].name,
+					sp.nerrors, sp.nerrors == 1 ? "" : "s", sp.first_error);
+			else
+				fprintf(stderr, "aiusage: pull %s: %s\n", sources[i].name, se.msg);
 		}
 	}
-	if (!ran)
-		rc = aiu_errf(&err, AIU_EARG, "pull: unknown source '%s' (cursor or all)", want);
+	rc = failed ? AIU_EIO : AIU_OK;
+	err.msg[0] = '\0';
 out:
-	if (rc < 0) {
+	if (locked)
+		c->store->ops->sync_unlock(c->store);
+	memset(&cfg, 0, sizeof(cfg)); /* no key left in memory longer than needed */
+	if (rc < 0 && err.msg[0])
 		fprintf(stderr, "aiusage: %s\n", err.msg);
-		status = 1;
-	}
-	free(cfg);
-	return status;
+	return rc < 0 ? 1 : 0;
 }

@@ -5,10 +5,12 @@
 
 #include "core/buf.h"
 #include "core/kmap.h"
+#include "core/strutil.h"
 #include "core/timeutil.h"
 #include "ingest/csv_reader.h"
 #include "ingest/json_exact.h"
 #include "ingest/pylit.h"
+#include "store/org.h"
 
 #include <archive.h>
 #include <errno.h>
@@ -602,8 +604,16 @@ static int imp_event(void *ctx, const struct claude_ai_event *e, struct aiu_err 
 		im->st->already++;
 	if (e->email && *e->email) {
 		uint64_t h = hash64(e->email, strlen(e->email));
-		if (kmap_put(&im->people, &h, &created) && created)
+		if (kmap_put(&im->people, &h, &created) && created) {
+			/* one person per case-folded email, across sources */
+			struct org_person op = { 0 };
 			im->st->people++;
+			str_copy(op.email, e->email, sizeof(op.email));
+			str_copy(op.name, e->actor_name ? e->actor_name : "", sizeof(op.name));
+			str_copy(op.source, "claude_ai", sizeof(op.source));
+			if ((rc = im->s->ops->org_person_put(im->s, &op, err)) < 0)
+				return rc;
+		}
 	}
 	if (++im->in_batch >= CA_BATCH) {
 		if ((rc = store_commit(im->s, err)) < 0)

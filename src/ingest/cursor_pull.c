@@ -2,10 +2,12 @@
 #include "ingest/cursor_pull.h"
 
 #include "core/buf.h"
+#include "core/strutil.h"
 #include "core/kmap.h"
 #include "core/timeutil.h"
 #include "ingest/cursor_parse.h"
 #include "ingest/http_client.h"
+#include "store/org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,10 +52,17 @@ static int sink_row(void *ctx, enum cursor_kind k, const void *row, struct aiu_e
 	bool ins = false;
 	int rc = AIU_OK;
 	switch (k) {
-	case CK_MEMBER:
-		rc = s->ops->cursor_member_put(s, row, err);
+	case CK_MEMBER: {
+		const struct cursor_member *m = row;
+		struct org_person op = { 0 };
+		str_copy(op.email, m->email, sizeof(op.email));
+		str_copy(op.name, m->name ? m->name : "", sizeof(op.name));
+		str_copy(op.source, "cursor", sizeof(op.source));
+		if ((rc = s->ops->cursor_member_put(s, m, err)) == 0)
+			rc = s->ops->org_person_put(s, &op, err);
 		p->st->members++;
 		break;
+	}
 	case CK_DAILY:
 		rc = s->ops->cursor_daily_put(s, row, &ins, err);
 		p->st->daily++;
@@ -120,8 +129,11 @@ static int store_page(struct pull *p, parse_fn fn, const struct http_response *r
 		return rc;
 	if ((rc = fn(p, buf_cstr(&rs->body), rs->body.len, pg, err)) < 0)
 		goto out;
-	if (!pg->has_next && stream && cp_if_last > 0)
-		rc = p->s->ops->checkpoint_set(p->s, "cursor", stream, cp_if_last, err);
+	if (!pg->has_next && stream && cp_if_last > 0) {
+		char v[32];
+		snprintf(v, sizeof(v), "%lld", (long long)cp_if_last);
+		rc = p->s->ops->org_checkpoint_put(p->s, "cursor", stream, v, err);
+	}
 out:
 	if (rc < 0) {
 		store_rollback(p->s);
@@ -201,7 +213,7 @@ static const struct wstream wstreams[] = {
 	  parse_changes, parse_changes_csv, CODE_PAGE_SIZE },
 };
 
-static int pull_window(struct pull *p, const struct wstream *w, int64_t ws, int64_t we,
+static int fetch_window(struct pull *p, const struct wstream *w, int64_t ws, int64_t we,
 		       bool use_csv, int64_t cp, struct aiu_err *err)
 {
 	struct http_response rs;
@@ -272,10 +284,13 @@ static int pull_stream(struct pull *p, const struct wstream *w, struct aiu_err *
 {
 	int64_t cp = 0, start, end = p->o->until_ms ? p->o->until_ms : p->now;
 	bool found = false, use_csv;
+	char v[32];
 	int rc;
 
-	if ((rc = p->s->ops->checkpoint_get(p->s, "cursor", w->name, &cp, &found, err)) < 0)
+	if ((rc = p->s->ops->org_checkpoint_get(p->s, "cursor", w->name, v, sizeof(v), &found, err)) < 0)
 		return rc;
+	if (found && parse_i64(v, strlen(v), &cp) < 0)
+		found = false; /* not ours or damaged: backfill again (rows are replaced) */
 	if (p->o->since_ms)
 		start = p->o->since_ms;
 	else if (found)
@@ -289,7 +304,7 @@ static int pull_stream(struct pull *p, const struct wstream *w, struct aiu_err *
 		int64_t we = ws + CURSOR_WINDOW_MS - 1;
 		if (we > end)
 			we = end;
-		if ((rc = pull_window(p, w, ws, we, use_csv, found ? cp : 0, err)) < 0)
+		if ((rc = fetch_window(p, w, ws, we, use_csv, found ? cp : 0, err)) < 0)
 			return rc;
 		ws = we + 1;
 	}
@@ -353,11 +368,13 @@ int cursor_pull(struct store *s, const struct cursor_pull_opts *o, struct cursor
 	}
 	if ((rc = http_client_init(&p->hc, o->base_url, err)) < 0)
 		goto out;
+	if (o->backoff_ms > 0)
+		p->hc.backoff_base_ms = o->backoff_ms;
 	p->s = s;
 	p->o = o;
 	p->st = st;
 	p->now = now_ms();
-	p->day = p->now / MS_PER_DAY;
+	p->day = o->today ? o->today : p->now / MS_PER_DAY;
 	snprintf(userpass, sizeof(userpass), "%s:", o->api_key);
 	memcpy(p->auth, "Basic ", 6);
 	b64((const unsigned char *)userpass, strlen(userpass), p->auth + 6, sizeof(p->auth) - 6);
@@ -394,5 +411,44 @@ out:
 		http_client_release(&p->hc);
 	kmap_release(&p->occ);
 	free(p);
+	return rc;
+}
+
+int cursor_pull_source(struct pull_ctx *p, struct aiu_err *err)
+{
+	struct cursor_pull_opts o = {
+		.base_url = p->cfg->cursor_base_url, .api_key = p->cfg->cursor_api_key,
+		.backfill_days = p->backfill_days > 0 ? p->backfill_days : 90,
+		.since_ms = p->since_day != INT64_MIN ? p->since_day * MS_PER_DAY : 0,
+		.until_ms = p->until_day != INT64_MAX ? (p->until_day + 1) * MS_PER_DAY - 1 : 0,
+		.today = p->today, .backoff_ms = p->backoff_ms, .errf = p->errf,
+	};
+	struct cursor_pull_stats st;
+	int rc = cursor_pull(p->store, &o, &st, err);
+	int64_t to = o.until_ms ? p->until_day : p->today;
+
+	p->from_day = o.since_ms ? p->since_day : to - o.backfill_days + 1;
+	p->to_day = to;
+	p->rows = st.members + st.daily + st.events + st.spend_rows + st.commits + st.changes;
+	p->bad_rows = st.bad;
+	p->requests = st.requests;
+	p->retries = st.retries;
+	snprintf(p->summary, sizeof(p->summary),
+		 "%lld members, %lld daily rows (%lld new), %lld events (%lld new, $%lld.%09lld usage-based cost),"
+		 " %lld spend snapshots, %lld commits (%lld new), %lld changes (%lld new),"
+		 " %lld bad rows, %lld requests, %lld retries",
+		 (long long)st.members, (long long)st.daily, (long long)st.daily_new,
+		 (long long)st.events, (long long)st.events_new,
+		 (long long)(st.event_cost_nusd / 1000000000), (long long)(st.event_cost_nusd % 1000000000),
+		 (long long)st.spend_rows, (long long)st.commits, (long long)st.commits_new,
+		 (long long)st.changes, (long long)st.changes_new, (long long)st.bad,
+		 (long long)st.requests, (long long)st.retries);
+	if (rc == 0 && st.bad) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "cursor: %lld bad rows were skipped (listed above)", (long long)st.bad);
+		p->nerrors++;
+		if (!p->first_error[0])
+			str_copy(p->first_error, msg, sizeof(p->first_error));
+	}
 	return rc;
 }

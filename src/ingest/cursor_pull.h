@@ -11,8 +11,8 @@
  *   changes   GET  /analytics/ai-code/changes (JSON pages), or changes.csv
  *             (CSV on a first run / backfill, "for bulk"; JSON after)
  * Windows are inclusive [start, end] in ms and never overlap within a run.
- * Checkpoints (source "cursor", one per stream) hold the end of the last
- * window completely stored; a later run starts CURSOR_OVERLAP_MS before
+ * Checkpoints (org_checkpoints, source "cursor", one per stream, the value
+ * Unix ms as decimal text) hold the end of the last window completely stored; a later run starts CURSOR_OVERLAP_MS before
  * it (late data is replaced, not added), a first run backfill_days back.
  * Each page's rows and, on a window's last page, the checkpoint are one
  * transaction: a run killed at any point leaves whole pages, and the next
@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "ingest/pull.h"
 #include "store/store.h"
 
 #define CURSOR_WINDOW_MS (30LL * 86400000LL)
@@ -40,6 +41,8 @@ struct cursor_pull_opts {
 	int64_t backfill_days;  /* first run */
 	int64_t since_ms;       /* 0: from the checkpoint (or the backfill) */
 	int64_t until_ms;       /* 0: now */
+	int64_t today;          /* UTC day of the spend snapshot (pull_ctx.today) */
+	int64_t backoff_ms;     /* retry backoff base; 0 = the client's default */
 	FILE *errf;             /* bad rows and failed streams are reported here */
 };
 
@@ -53,5 +56,10 @@ struct cursor_pull_stats {
  * (the others are stored; err names the first failure). */
 int cursor_pull(struct store *s, const struct cursor_pull_opts *o, struct cursor_pull_stats *st,
 		struct aiu_err *err);
+
+/* The `pull cursor` row of cmd_pull's source table: options from p (window,
+ * backfill, today; key and base URL from p->cfg), summary and counts back
+ * into p. Members and claude.ai-style people land in org_people too. */
+int cursor_pull_source(struct pull_ctx *p, struct aiu_err *err);
 
 #endif

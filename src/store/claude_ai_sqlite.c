@@ -1,9 +1,7 @@
-/* claude_ai_sqlite.c - claude.ai audit events and source checkpoints in the
- * SQLite backend. Events are insert-if-absent on their natural key, so an
- * overlapping re-import adds nothing. */
+/* claude_ai_sqlite.c - claude.ai audit events in the SQLite backend. Events
+ * are insert-if-absent on their natural key, so an overlapping re-import
+ * adds nothing. */
 #include "store/org_sqlite_int.h"
-
-#include "core/timeutil.h"
 
 int sq_claude_ai_event_add(struct store *s, const struct claude_ai_event *e, bool *inserted,
 			   struct aiu_err *err)
@@ -37,51 +35,4 @@ int sq_claude_ai_event_add(struct store *s, const struct claude_ai_event *e, boo
 out:
 	sqlite3_finalize(st);
 	return rc;
-}
-
-int sq_checkpoint_get(struct store *s, const char *source, const char *stream, int64_t *value,
-		      bool *found, struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st;
-	int rc = org_prepare(q, "SELECT value FROM source_checkpoints WHERE source = ?1 AND stream = ?2",
-			     &st, err);
-	*found = false;
-	if (rc < 0)
-		goto out;
-	org_bind_text(st, 1, source);
-	org_bind_text(st, 2, stream);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*found = true;
-		*value = sqlite3_column_int64(st, 0);
-		rc = AIU_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = AIU_OK;
-	} else {
-		rc = sq_db_err(q, err, "read checkpoint");
-	}
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int sq_checkpoint_set(struct store *s, const char *source, const char *stream, int64_t value,
-		      struct aiu_err *err)
-{
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st;
-	int rc = org_prepare(q,
-		"INSERT INTO source_checkpoints(source, stream, value, updated_ms) VALUES (?1, ?2, ?3, ?4)"
-		" ON CONFLICT(source, stream) DO UPDATE SET value = excluded.value,"
-		" updated_ms = excluded.updated_ms", &st, err);
-	if (rc < 0) {
-		sqlite3_finalize(st);
-		return rc;
-	}
-	org_bind_text(st, 1, source);
-	org_bind_text(st, 2, stream);
-	sqlite3_bind_int64(st, 3, value);
-	sqlite3_bind_int64(st, 4, now_ms());
-	return org_exec(q, st, err, "write checkpoint");
 }

@@ -76,9 +76,5 @@ int sq_cursor_commit_put(struct store *s, const struct cursor_commit *c, bool *i
 			 struct aiu_err *err);
 int sq_cursor_change_put(struct store *s, const struct cursor_change *c, bool *inserted,
 			 struct aiu_err *err);
-int sq_checkpoint_get(struct store *s, const char *source, const char *stream, int64_t *value,
-		      bool *found, struct aiu_err *err);
-int sq_checkpoint_set(struct store *s, const char *source, const char *stream, int64_t value,
-		      struct aiu_err *err);
 
 #endif

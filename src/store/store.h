@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/org.h"
 
 #define BUCKET_MS (15 * 60 * 1000LL) /* rollup bucket: every zone offset is a multiple */
 
@@ -277,6 +278,57 @@ struct store_ops {
 	int (*dict_find)(struct store *s, enum store_dict d, const char *name, int64_t *id,
 			 struct aiu_err *err);
 
+	/* --- organisation sources: Anthropic Admin API, identity, checkpoints,
+	 * pull runs (store/org.h; SQLite: org_sqlite.c). Writes run inside
+	 * begin/commit, so a page's rows and its checkpoint commit together. */
+	int (*org_checkpoint_get)(struct store *s, const char *source, const char *name,
+				  char *out, size_t cap, bool *found, struct aiu_err *err);
+	int (*org_checkpoint_put)(struct store *s, const char *source, const char *name,
+				  const char *value, struct aiu_err *err);
+	/* A run row is written (and committed) at start with status "running". */
+	int (*org_run_start)(struct store *s, struct org_run *run, struct aiu_err *err);
+	int (*org_run_finish)(struct store *s, const struct org_run *run, struct aiu_err *err);
+	int (*org_run_scan)(struct store *s, int64_t limit,
+			    int (*cb)(void *ctx, const struct org_run *r), void *ctx,
+			    struct aiu_err *err);
+	/* Deletes one day of a report table: re-pulling a day replaces it. */
+	int (*anth_day_clear)(struct store *s, enum anth_table t, int64_t day, struct aiu_err *err);
+	/* Within a cleared day, identical natural keys add up (the vendor split a line). */
+	int (*anth_usage_put)(struct store *s, const struct anth_usage_row *r, struct aiu_err *err);
+	int (*anth_cost_put)(struct store *s, const struct anth_cost_row *r, struct aiu_err *err);
+	int (*anth_cc_put)(struct store *s, const struct anth_cc_rec *r, struct aiu_err *err);
+	int (*anth_user_put)(struct store *s, const struct anth_user *u, struct aiu_err *err);
+	int (*anth_workspace_put)(struct store *s, const struct anth_workspace *w,
+				  struct aiu_err *err);
+	int (*anth_key_put)(struct store *s, const struct anth_key *k, struct aiu_err *err);
+	/* Upsert by case-folded email; empty name/team keep what is stored. */
+	int (*org_person_put)(struct store *s, const struct org_person *p, struct aiu_err *err);
+	int (*org_key_map_clear)(struct store *s, struct aiu_err *err);
+	int (*org_key_map_put)(struct store *s, const char *key_name, const char *email,
+			       struct aiu_err *err);
+	/* Reads: days in [from, to]; rows valid during the callback. */
+	int (*anth_usage_scan)(struct store *s, int64_t from, int64_t to,
+			       int (*cb)(void *ctx, const struct anth_usage_row *r), void *ctx,
+			       struct aiu_err *err);
+	int (*anth_cost_scan)(struct store *s, int64_t from, int64_t to,
+			      int (*cb)(void *ctx, const struct anth_cost_row *r), void *ctx,
+			      struct aiu_err *err);
+	int (*anth_cc_scan)(struct store *s, int64_t from, int64_t to,
+			    int (*cb)(void *ctx, const struct anth_cc_rec *r), void *ctx,
+			    struct aiu_err *err);
+	int (*anth_user_scan)(struct store *s, int (*cb)(void *ctx, const struct anth_user *u),
+			      void *ctx, struct aiu_err *err);
+	int (*anth_workspace_scan)(struct store *s,
+				   int (*cb)(void *ctx, const struct anth_workspace *w), void *ctx,
+				   struct aiu_err *err);
+	int (*anth_key_scan)(struct store *s, int (*cb)(void *ctx, const struct anth_key *k),
+			     void *ctx, struct aiu_err *err);
+	int (*org_person_scan)(struct store *s, int (*cb)(void *ctx, const struct org_person *p),
+			       void *ctx, struct aiu_err *err);
+	int (*org_key_map_scan)(struct store *s,
+				int (*cb)(void *ctx, const char *key_name, const char *email),
+				void *ctx, struct aiu_err *err);
+
 	/* --- organisation sources (cursor_sqlite.c, claude_ai_sqlite.c).
 	 * Every put is idempotent on the row's natural key: re-pulls and
 	 * re-imports replace, never add. *inserted (may be NULL) tells new rows. */
@@ -299,11 +351,6 @@ struct store_ops {
 				 bool *inserted, struct aiu_err *err);
 	int (*cursor_change_put)(struct store *s, const struct cursor_change *c,
 				 bool *inserted, struct aiu_err *err);
-	/* Per-source checkpoints: (source, stream) -> int64 (e.g. ms pulled up to). */
-	int (*checkpoint_get)(struct store *s, const char *source, const char *stream,
-			      int64_t *value, bool *found, struct aiu_err *err);
-	int (*checkpoint_set)(struct store *s, const char *source, const char *stream,
-			      int64_t value, struct aiu_err *err);
 };
 
 struct store {

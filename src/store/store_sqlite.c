@@ -8,6 +8,7 @@
 #include "store/store_sqlite_int.h"
 #include "store/org_sqlite_int.h"
 #include "store/migrations.h"
+#include "store/org_sqlite.h"
 #include "core/buf.h"
 #include "core/kmap.h"
 #include "core/strutil.h"
@@ -828,6 +829,30 @@ static const struct store_ops sqlite_ops = {
 	.bad_line_scan = sq_bad_line_scan,
 	.dict_find = sq_dict_find,
 	.dict_scan = sq_dict_scan,
+	/* organisation sources (org_sqlite.c) */
+	.org_checkpoint_get = sq_org_checkpoint_get,
+	.org_checkpoint_put = sq_org_checkpoint_put,
+	.org_run_start = sq_org_run_start,
+	.org_run_finish = sq_org_run_finish,
+	.org_run_scan = sq_org_run_scan,
+	.anth_day_clear = sq_anth_day_clear,
+	.anth_usage_put = sq_anth_usage_put,
+	.anth_cost_put = sq_anth_cost_put,
+	.anth_cc_put = sq_anth_cc_put,
+	.anth_user_put = sq_anth_user_put,
+	.anth_workspace_put = sq_anth_workspace_put,
+	.anth_key_put = sq_anth_key_put,
+	.org_person_put = sq_org_person_put,
+	.org_key_map_clear = sq_org_key_map_clear,
+	.org_key_map_put = sq_org_key_map_put,
+	.anth_usage_scan = sq_anth_usage_scan,
+	.anth_cost_scan = sq_anth_cost_scan,
+	.anth_cc_scan = sq_anth_cc_scan,
+	.anth_user_scan = sq_anth_user_scan,
+	.anth_workspace_scan = sq_anth_workspace_scan,
+	.anth_key_scan = sq_anth_key_scan,
+	.org_person_scan = sq_org_person_scan,
+	.org_key_map_scan = sq_org_key_map_scan,
 	/* organisation sources (cursor_sqlite.c, claude_ai_sqlite.c) */
 	.claude_ai_event_add = sq_claude_ai_event_add,
 	.cursor_member_put = sq_cursor_member_put,
@@ -837,8 +862,6 @@ static const struct store_ops sqlite_ops = {
 	.cursor_spend_scan = sq_cursor_spend_scan,
 	.cursor_commit_put = sq_cursor_commit_put,
 	.cursor_change_put = sq_cursor_change_put,
-	.checkpoint_get = sq_checkpoint_get,
-	.checkpoint_set = sq_checkpoint_set,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version
