@@ -19,7 +19,8 @@ Faults (--faults, comma-separated ENDPOINT:KIND@N = the N-th request to that
 endpoint): KIND is 429 (no retry-after), 429ra (retry-after: 1), 500, 503,
 malformed (truncated JSON), badrow (one item with a broken field).
 --delay S sleeps before every answer. --dump FILE writes the whole dataset.
---log FILE appends one JSON line per request. Prints "PORT PID" when ready and
+--log FILE appends one JSON line per request. --spend-bump / --cycle-days-ago
+shape /teams/spend for the snapshot-delta tests. Prints "PORT PID" when ready and
 exits after --idle seconds without requests.
 """
 import argparse, base64, csv, io, json, random, sys, threading, time, urllib.parse
@@ -41,13 +42,14 @@ ap.add_argument("--log")
 ap.add_argument("--idle", type=float, default=120.0)
 ap.add_argument("--spend-bump", type=int, default=0, help="cents added to every spend total")
 ap.add_argument("--now-ms", type=int, default=0)
+ap.add_argument("--cycle-days-ago", type=int, default=10, help="the billing cycle started this many days ago")
 a = ap.parse_args()
 
 rnd = random.Random(a.seed)
 NOW = a.now_ms or int(time.time() * 1000)
 TODAY = NOW - NOW % DAY
 START = TODAY - (a.days - 1) * DAY
-CYCLE = TODAY - 10 * DAY + 3 * 3600 * 1000   # billing cycle started 10 days ago
+CYCLE = TODAY - a.cycle_days_ago * DAY + 3 * 3600 * 1000   # billing cycle start
 names = ["Ana O'Neil", 'Bob "B" Smith', "Chen, Li", "Dana", "Eve", "Farid", "Gus", "Hana"]
 users = []
 for i in range(a.users):
