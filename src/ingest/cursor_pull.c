@@ -18,6 +18,20 @@
 #define CODE_PAGE_SIZE 1000
 #define SPEND_PAGE_SIZE 100
 
+/* Cursor's limits reset each minute (a fixed window). A token bucket of 5
+ * per minute still lets 6 through within one minute (5 at once, a 6th as
+ * soon as one token is back), so every Cursor endpoint gets a sliding
+ * window instead: at most `limit` requests in any window_ms (plus a margin
+ * for latency and clock skew). */
+#define RL_MAX 20
+#define RL_MARGIN_MS 1000
+struct rlimit {
+	const char *key;          /* endpoint path; static */
+	int limit;
+	int64_t t[RL_MAX];        /* start times of the last `limit` requests, ring */
+	int n, head;
+};
+
 struct pull {
 	struct store *s;
 	const struct cursor_pull_opts *o;
@@ -28,7 +42,44 @@ struct pull {
 	const char *secrets[1];
 	struct kmap occ;          /* event occurrence keys for this run */
 	int64_t now, day;
+	struct rlimit rl[8];
+	size_t nrl;
+	int64_t window_ms;        /* 60 s; AIUSAGE_CURSOR_RATE_MS shortens it for tests */
 };
+
+static void rl_add(struct pull *p, const char *key, int limit)
+{
+	struct rlimit *r = &p->rl[p->nrl++];
+	memset(r, 0, sizeof(*r));
+	r->key = key;
+	r->limit = limit < RL_MAX ? limit : RL_MAX;
+}
+
+/* Waits until one more request to key keeps it within its limit. */
+static void rl_wait(struct pull *p, const char *key)
+{
+	struct rlimit *r = NULL;
+	int64_t now;
+	for (size_t i = 0; i < p->nrl; i++)
+		if (strcmp(p->rl[i].key, key) == 0)
+			r = &p->rl[i];
+	if (!r)
+		return;
+	now = p->hc.now_ms(p->hc.time_ctx);
+	if (r->n == r->limit) {
+		int64_t oldest = r->t[r->head], until = oldest + p->window_ms + RL_MARGIN_MS;
+		if (until > now) {
+			p->hc.sleep_ms(p->hc.time_ctx, until - now);
+			p->st->rate_waited_ms += until - now;
+			now = until;
+		}
+		r->t[r->head] = now;
+		r->head = (r->head + 1) % r->limit;
+	} else {
+		r->t[(r->head + r->n) % r->limit] = now;
+		r->n++;
+	}
+}
 
 static void b64(const unsigned char *in, size_t n, char *out, size_t cap)
 {
@@ -110,7 +161,9 @@ static int request(struct pull *p, const char *method, const char *path, const c
 		.body = body, .body_len = body ? strlen(body) : 0, .limit_key = limit_key,
 		.secrets = p->secrets, .nsecrets = 1,
 	};
-	int rc = http_do(&p->hc, &rq, rs, err);
+	int rc;
+	rl_wait(p, limit_key);
+	rc = http_do(&p->hc, &rq, rs, err);
 	p->st->requests++;
 	return rc;
 }
@@ -381,13 +434,20 @@ int cursor_pull(struct store *s, const struct cursor_pull_opts *o, struct cursor
 	p->hdr[0] = (struct http_header){ "Authorization", p->auth, true };
 	p->hdr[1] = (struct http_header){ "Content-Type", "application/json", false };
 	p->secrets[0] = o->api_key;
+	p->window_ms = 60000;
+	{
+		const char *w = getenv("AIUSAGE_CURSOR_RATE_MS");
+		if (w && *w && parse_i64_range(w, 1, 600000, &p->window_ms) < 0) {
+			rc = aiu_errf(err, AIU_EARG, "AIUSAGE_CURSOR_RATE_MS: expected 1 to 600000");
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < sizeof(admin_eps) / sizeof(admin_eps[0]); i++)
-		if ((rc = http_client_rate(&p->hc, admin_eps[i], 20, 60000, err)) < 0)
-			goto out;
-	for (size_t i = 2; i < sizeof(wstreams) / sizeof(wstreams[0]); i++)
-		if ((rc = http_client_rate(&p->hc, wstreams[i].path, 5, 60000, err)) < 0 ||
-		    (rc = http_client_rate(&p->hc, wstreams[i].csv_path, 5, 60000, err)) < 0)
-			goto out;
+		rl_add(p, admin_eps[i], 20);
+	for (size_t i = 2; i < sizeof(wstreams) / sizeof(wstreams[0]); i++) {
+		rl_add(p, wstreams[i].path, 5);
+		rl_add(p, wstreams[i].csv_path, 5);
+	}
 
 	/* Each stream on its own: one failing does not stop the others. */
 	for (int k = -2; k < (int)(sizeof(wstreams) / sizeof(wstreams[0])); k++) {

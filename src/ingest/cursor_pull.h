@@ -17,8 +17,9 @@
  * Each page's rows and, on a window's last page, the checkpoint are one
  * transaction: a run killed at any point leaves whole pages, and the next
  * run re-fetches from the checkpoint and converges.
- * Rate limits (client-side token buckets): 20/min per Admin endpoint,
- * 5/min per AI Code Tracking endpoint.
+ * Rate limits, client-side: at most 20 requests in any minute per Admin
+ * endpoint and 5 per AI Code Tracking endpoint (a sliding window, since
+ * Cursor's limits reset each minute; see cursor_pull.c).
  * Auth: HTTP Basic, the key as user name; the key is never printed.
  */
 #ifndef AIU_CURSOR_PULL_H
@@ -49,7 +50,7 @@ struct cursor_pull_opts {
 struct cursor_pull_stats {
 	int64_t members, daily, daily_new, events, events_new, event_cost_nusd;
 	int64_t spend_rows, commits, commits_new, changes, changes_new;
-	int64_t bad, requests, retries, failed_streams;
+	int64_t bad, requests, retries, failed_streams, rate_waited_ms;
 };
 
 /* Returns 0 when every stream was pulled; AIU_EIO when some stream failed

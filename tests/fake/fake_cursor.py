@@ -173,7 +173,8 @@ class H(BaseHTTPRequestHandler):
         raw = self.rfile.read(n) if n else b""
         if a.log:
             with lock, open(a.log, "a") as f:
-                f.write(json.dumps({"method": method, "path": path, "query": q, "body": raw.decode("utf-8", "replace"),
+                f.write(json.dumps({"t": time.time(), "method": method, "path": path, "query": q,
+                                    "body": raw.decode("utf-8", "replace"),
                                     "auth": self.headers.get("Authorization", "")}) + "\n")
         if a.delay:
             time.sleep(a.delay)
