@@ -45,6 +45,7 @@ struct pull {
 	struct rlimit rl[8];
 	size_t nrl;
 	int64_t window_ms;        /* 60 s; AIUSAGE_CURSOR_RATE_MS shortens it for tests */
+	const char *etag_name;    /* set while storing a page whose ETag is to be kept */
 };
 
 static void rl_add(struct pull *p, const char *key, int limit)
@@ -154,11 +155,11 @@ static int sink_bad(void *ctx, const char *msg)
 
 /* One request; rs is the caller's (init'ed). */
 static int request(struct pull *p, const char *method, const char *path, const char *limit_key,
-		   const char *body, struct http_response *rs, struct aiu_err *err)
+		   const char *body, const char *etag, struct http_response *rs, struct aiu_err *err)
 {
 	struct http_request rq = {
 		.method = method, .path = path, .headers = p->hdr, .nheaders = 2,
-		.body = body, .body_len = body ? strlen(body) : 0, .limit_key = limit_key,
+		.body = body, .body_len = body ? strlen(body) : 0, .limit_key = limit_key, .etag = etag,
 		.secrets = p->secrets, .nsecrets = 1,
 	};
 	int rc;
@@ -186,6 +187,12 @@ static int store_page(struct pull *p, parse_fn fn, const struct http_response *r
 		char v[32];
 		snprintf(v, sizeof(v), "%lld", (long long)cp_if_last);
 		rc = p->s->ops->org_checkpoint_put(p->s, "cursor", stream, v, err);
+	}
+	if (rc == 0 && p->etag_name && rs->etag[0]) {
+		/* "<has_next> <etag>": a later 304 for this exact request is this page */
+		char v[sizeof(rs->etag) + 4];
+		snprintf(v, sizeof(v), "%d %s", pg->has_next ? 1 : 0, rs->etag);
+		rc = p->s->ops->org_checkpoint_put(p->s, "cursor", p->etag_name, v, err);
 	}
 out:
 	if (rc < 0) {
@@ -270,14 +277,16 @@ static int fetch_window(struct pull *p, const struct wstream *w, int64_t ws, int
 		       bool use_csv, int64_t cp, struct aiu_err *err)
 {
 	struct http_response rs;
-	struct buf path, body;
+	struct buf path, body, ename;
 	struct cursor_page pg = { 0 };
+	char etag[300];
 	int64_t page = 1;
 	int rc = AIU_OK;
 
 	http_response_init(&rs);
 	buf_init(&path, 8192);
 	buf_init(&body, 1024);
+	buf_init(&ename, 8300);
 	do {
 		char a[32], b[32], pgs[24], sz[24];
 		buf_reset(&path);
@@ -309,13 +318,39 @@ static int fetch_window(struct pull *p, const struct wstream *w, int64_t ws, int
 		}
 		http_response_release(&rs);
 		http_response_init(&rs);
+		etag[0] = '\0';
+		ename.len = 0;
+		if (w->kind == W_GET_ISO && !use_csv) {
+			/* JSON pages of a stable query (a whole-day window) carry ETags:
+			 * send the stored one; a 304 costs no rate limit and no parsing. */
+			bool have = false;
+			buf_reset(&ename);
+			buf_printf(&ename, "etag %s", buf_cstr(&path));
+			if (!ename.failed && (rc = p->s->ops->org_checkpoint_get(p->s, "cursor", buf_cstr(&ename),
+										  etag, sizeof(etag), &have, err)) < 0)
+				goto out;
+			if (!have || strlen(etag) < 3 || etag[1] != ' ')
+				etag[0] = '\0';
+		}
 		if ((rc = request(p, w->kind == W_POST_MS ? "POST" : "GET", buf_cstr(&path),
 				  use_csv ? w->csv_path : w->path,
-				  w->kind == W_POST_MS ? buf_cstr(&body) : NULL, &rs, err)) < 0)
+				  w->kind == W_POST_MS ? buf_cstr(&body) : NULL,
+				  etag[0] ? etag + 2 : NULL, &rs, err)) < 0)
 			goto out;
-		if ((rc = store_page(p, use_csv ? w->parse_csv : w->parse, &rs, &pg, w->name,
-				     we > cp ? we : cp, err)) < 0)
-			goto out;
+		if (rs.status == 304 && etag[0]) {
+			/* unchanged since it was stored */
+			memset(&pg, 0, sizeof(pg));
+			pg.page = page;
+			pg.has_next = etag[0] == '1';
+			p->st->not_modified++;
+		} else {
+			p->etag_name = ename.len && !ename.failed ? buf_cstr(&ename) : NULL;
+			rc = store_page(p, use_csv ? w->parse_csv : w->parse, &rs, &pg, w->name,
+					we > cp ? we : cp, err);
+			p->etag_name = NULL;
+			if (rc < 0)
+				goto out;
+		}
 		if (pg.has_next && pg.page > 0 && pg.page < page) {
 			rc = aiu_errf(err, AIU_EPARSE, "cursor %s: server went back to page %lld after %lld",
 				      w->name, (long long)pg.page, (long long)page);
@@ -330,6 +365,7 @@ out:
 	http_response_release(&rs);
 	buf_release(&path);
 	buf_release(&body);
+	buf_release(&ename);
 	return rc;
 }
 
@@ -350,9 +386,12 @@ static int pull_stream(struct pull *p, const struct wstream *w, struct aiu_err *
 		start = cp - CURSOR_OVERLAP_MS;
 	else
 		start = end - p->o->backfill_days * MS_PER_DAY;
-	if (w->kind == W_POST_MS || !found)
-		start -= ((start % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY; /* whole UTC days */
+	start -= ((start % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY; /* whole UTC days */
 	use_csv = w->csv_path && (!found || p->o->since_ms);
+	if (w->kind == W_GET_ISO && !use_csv && !p->o->until_ms) {
+		/* end at the end of today: the same query all day, so ETags match */
+		end = (p->now / MS_PER_DAY + 1) * MS_PER_DAY - 1;
+	}
 	for (int64_t ws = start; ws <= end;) {
 		int64_t we = ws + CURSOR_WINDOW_MS - 1;
 		if (we > end)
@@ -370,7 +409,7 @@ static int pull_members(struct pull *p, struct aiu_err *err)
 	struct cursor_page pg;
 	int rc;
 	http_response_init(&rs);
-	if ((rc = request(p, "GET", "/teams/members", "/teams/members", NULL, &rs, err)) == 0)
+	if ((rc = request(p, "GET", "/teams/members", "/teams/members", NULL, NULL, &rs, err)) == 0)
 		rc = store_page(p, parse_members, &rs, &pg, NULL, 0, err);
 	http_response_release(&rs);
 	return rc;
@@ -389,7 +428,7 @@ static int pull_spend(struct pull *p, struct aiu_err *err)
 			 SPEND_PAGE_SIZE);
 		http_response_release(&rs);
 		http_response_init(&rs);
-		if ((rc = request(p, "POST", "/teams/spend", "/teams/spend", body, &rs, err)) < 0)
+		if ((rc = request(p, "POST", "/teams/spend", "/teams/spend", body, NULL, &rs, err)) < 0)
 			break;
 		if ((rc = store_page(p, parse_spend, &rs, &pg, NULL, 0, err)) < 0)
 			break;
@@ -496,13 +535,13 @@ int cursor_pull_source(struct pull_ctx *p, struct aiu_err *err)
 	snprintf(p->summary, sizeof(p->summary),
 		 "%lld members, %lld daily rows (%lld new), %lld events (%lld new, $%lld.%09lld usage-based cost),"
 		 " %lld spend snapshots, %lld commits (%lld new), %lld changes (%lld new),"
-		 " %lld bad rows, %lld requests, %lld retries",
+		 " %lld bad rows, %lld requests (%lld not modified), %lld retries",
 		 (long long)st.members, (long long)st.daily, (long long)st.daily_new,
 		 (long long)st.events, (long long)st.events_new,
 		 (long long)(st.event_cost_nusd / 1000000000), (long long)(st.event_cost_nusd % 1000000000),
 		 (long long)st.spend_rows, (long long)st.commits, (long long)st.commits_new,
 		 (long long)st.changes, (long long)st.changes_new, (long long)st.bad,
-		 (long long)st.requests, (long long)st.retries);
+		 (long long)st.requests, (long long)st.not_modified, (long long)st.retries);
 	if (rc == 0 && st.bad) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "cursor: %lld bad rows were skipped (listed above)", (long long)st.bad);

@@ -17,6 +17,10 @@
  * Each page's rows and, on a window's last page, the checkpoint are one
  * transaction: a run killed at any point leaves whole pages, and the next
  * run re-fetches from the checkpoint and converges.
+ * ETags: the AI Code Tracking JSON pages of an incremental run end at the
+ * end of the UTC day, so the query repeats all day; the page's ETag (and
+ * whether a next page followed) is kept with the page in org_checkpoints
+ * ("etag <path>") and sent as If-None-Match; a 304 means "stored already".
  * Rate limits, client-side: at most 20 requests in any minute per Admin
  * endpoint and 5 per AI Code Tracking endpoint (a sliding window, since
  * Cursor's limits reset each minute; see cursor_pull.c).
@@ -50,7 +54,7 @@ struct cursor_pull_opts {
 struct cursor_pull_stats {
 	int64_t members, daily, daily_new, events, events_new, event_cost_nusd;
 	int64_t spend_rows, commits, commits_new, changes, changes_new;
-	int64_t bad, requests, retries, failed_streams, rate_waited_ms;
+	int64_t bad, requests, retries, failed_streams, rate_waited_ms, not_modified;
 };
 
 /* Returns 0 when every stream was pulled; AIU_EIO when some stream failed

@@ -61,7 +61,7 @@ PY
 }
 
 # --- first pull: backfill everything, totals to the cent
-start_fake main
+start_fake main --code-page-size 10
 P_MAIN=$PORT
 DB="$T/a.db"
 check "first pull succeeds" pull "$DB" "$P_MAIN" --backfill-days 120
@@ -110,8 +110,19 @@ check "second pull uses the paged JSON commits endpoint" grep -q '"/analytics/ai
 check "JSON commits are read to the last page" python3 - "$T/main.log" <<'PY'
 import json, sys
 p = [int(json.loads(l)["query"]["page"]) for l in open(sys.argv[1]) if '"/analytics/ai-code/commits"' in l]
-assert p == list(range(1, len(p) + 1)) and len(p) >= 1, p
+assert p == list(range(1, len(p) + 1)) and len(p) >= 2, p
 PY
+
+# --- third pull the same day: the JSON pages come back 304 Not Modified
+: > "$T/main.log"
+check "third pull succeeds" pull "$DB" "$P_MAIN"
+check "unchanged JSON pages are not fetched again (If-None-Match, 304)" grep -Eq 'requests \([1-9][0-9]* not modified\)' "$T/out.txt"
+check "If-None-Match carries the stored ETag" python3 - "$T/main.log" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if '"/analytics/ai-code/' in l]
+assert r and all(x["inm"] and x["inm"].startswith('"') for x in r), r
+PY
+check "a 304 keeps the totals" [ "$(totals "$DB")" = "$EXP" ]
 
 # --- overlapping window re-pulled explicitly
 check "overlapping --since pull succeeds" pull "$DB" "$P_MAIN" --since "$(date -u -d '45 days ago' +%F)"

@@ -34,6 +34,7 @@ ap.add_argument("--seed", type=int, default=7)
 ap.add_argument("--users", type=int, default=6)
 ap.add_argument("--days", type=int, default=100)
 ap.add_argument("--max-page-size", type=int, default=100)
+ap.add_argument("--code-page-size", type=int, default=1000, help="page size cap of the AI Code Tracking JSON")
 ap.add_argument("--rate-window", type=float, default=60.0)
 ap.add_argument("--faults", default="")
 ap.add_argument("--delay", type=float, default=0.0)
@@ -175,7 +176,8 @@ class H(BaseHTTPRequestHandler):
             with lock, open(a.log, "a") as f:
                 f.write(json.dumps({"t": time.time(), "method": method, "path": path, "query": q,
                                     "body": raw.decode("utf-8", "replace"),
-                                    "auth": self.headers.get("Authorization", "")}) + "\n")
+                                    "auth": self.headers.get("Authorization", ""),
+                                    "inm": self.headers.get("If-None-Match")}) + "\n")
         if a.delay:
             time.sleep(a.delay)
         want = "Basic " + base64.b64encode((a.key + ":").encode()).decode()
@@ -285,7 +287,7 @@ class H(BaseHTTPRequestHandler):
                 s, e = self.iso_window(q)
                 rows = [strip(r) for r in data if s <= r["_ts"] <= e]
                 if path == base:
-                    page, size = int(q.get("page", 1)), min(int(q.get("pageSize", 100)), a.max_page_size, 1000)
+                    page, size = int(q.get("page", 1)), min(int(q.get("pageSize", 100)), a.code_page_size, 1000)
                     return 200, {"items": rows[(page - 1) * size: page * size], "totalCount": len(rows),
                                  "page": page, "pageSize": size}, "application/json"
                 return 200, to_csv(kind, rows, fault), "text/csv; charset=utf-8"
