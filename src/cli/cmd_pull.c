@@ -35,7 +35,7 @@ static int run_source(struct cli_ctx *c, const struct pull_source *src, struct p
 	memset(&run, 0, sizeof(run));
 	str_copy(run.source, src->name, sizeof(run.source));
 	run.started_ms = now_ms();
-	run.from_day = p->since_day != INT64_MIN ? p->since_day : 0;
+	run.from_day = p->since_day != INT64_MIN ? p->since_day : p->today - p->backfill_days + 1;
 	run.to_day = p->until_day != INT64_MAX ? p->until_day : p->today;
 	if ((rc = store_begin(s, err)) < 0 || (rc = s->ops->org_run_start(s, &run, err)) < 0 ||
 	    (rc = store_commit(s, err)) < 0) {
@@ -93,7 +93,7 @@ int cmd_pull(struct cli_ctx *c)
 	struct aiu_config cfg;
 	struct pull_ctx p;
 	const char *which = c->npositional ? c->positional[0] : "all";
-	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS");
+	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS"), *rpm = getenv("AIUSAGE_PULL_RPM");
 	bool any = false, locked = false;
 	int rc, failed = 0;
 
@@ -114,15 +114,26 @@ int cmd_pull(struct cli_ctx *c)
 		rc = aiu_errf(&err, AIU_EARG, "AIUSAGE_HTTP_BACKOFF_MS: expected 1 to 600000");
 		goto out;
 	}
+	if (rpm && *rpm && parse_i64_range(rpm, 1, 1000000, &p.rpm) < 0) {
+		rc = aiu_errf(&err, AIU_EARG, "AIUSAGE_PULL_RPM: expected 1 to 1000000");
+		goto out;
+	}
 	if ((rc = today_day(&p.today, &err)) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
 		any |= strcmp(which, "all") == 0 || strcmp(which, sources[i].name) == 0;
 	if (!any) {
-		rc = aiu_errf(&err, AIU_EARG, "pull: unknown source '%s' (sources: all%s)", which,
-			      ", anthropic, cursor");
+		char names[256] = "all";
+		for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+			size_t n = strlen(names);
+			snprintf(names + n, sizeof(names) - n, ", %s", sources[i].name);
+		}
+		rc = aiu_errf(&err, AIU_EARG, "pull: unknown source '%.64s' (sources: %s)", which, names);
 		goto out;
 	}
+	if (cfg.insecure_file)
+		fprintf(stderr, "aiusage: warning: %s holds an API key and other users can read it"
+			" (chmod 600 %s)\n", cfg.path, cfg.path);
 	if ((rc = cli_open_store(c, &err)) < 0)
 		goto out;
 	if ((rc = c->store->ops->sync_lock(c->store, 60000, &err)) < 0)

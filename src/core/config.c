@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum ckind { C_STR, C_SECRET, C_URL, C_CENTS, C_DAYS };
 
@@ -216,6 +217,11 @@ int config_load(struct aiu_config *c, const char *path, struct aiu_err *err)
 		}
 		if ((rc = config_parse(c, buf_cstr(&text), text.len, c->path, err)) < 0)
 			goto out;
+		{
+			struct stat st;
+			c->insecure_file = (c->anthropic_admin_key[0] || c->cursor_api_key[0]) &&
+					   fstat(fileno(f), &st) == 0 && (st.st_mode & 077);
+		}
 	}
 	for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
 		const char *v = getenv(envs[i].env);

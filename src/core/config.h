@@ -48,6 +48,7 @@ struct aiu_config {
 	int64_t seat_cents_cursor;     /* -1 = not configured */
 	int64_t backfill_days;         /* default 90 */
 	char schedule[64];             /* default "hourly" */
+	bool insecure_file;            /* the file sets a key and is group/other readable */
 };
 
 /* Fills c with defaults, reads the file (path NULL = default location),

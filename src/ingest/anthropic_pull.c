@@ -407,6 +407,7 @@ int anthropic_pull(struct pull_ctx *p, struct aiu_err *err)
 	struct anth_run *r = calloc(1, sizeof(*r));
 	const struct aiu_config *cfg = p->cfg;
 	char money[48];
+	int64_t rpm = p->rpm > 0 ? p->rpm : 120;
 	int rc;
 
 	if (!r)
@@ -423,11 +424,11 @@ int anthropic_pull(struct pull_ctx *p, struct aiu_err *err)
 	if (p->backoff_ms > 0)
 		r->hc.backoff_base_ms = p->backoff_ms;
 	/* Anthropic asks for at most about one poll a minute sustained, bursts
-	 * while paging are fine: 120 requests a minute per endpoint. */
+	 * while paging are fine: 120 requests a minute per endpoint by default. */
 	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++)
-		if ((rc = http_client_rate(&r->hc, reports[i].endpoint, 120, 60000, err)) < 0)
+		if ((rc = http_client_rate(&r->hc, reports[i].endpoint, rpm, 60000, err)) < 0)
 			goto out;
-	if ((rc = http_client_rate(&r->hc, "usage_report/claude_code", 120, 60000, err)) < 0)
+	if ((rc = http_client_rate(&r->hc, "usage_report/claude_code", rpm, 60000, err)) < 0)
 		goto out;
 	r->hdr[0] = (struct http_header){ "x-api-key", cfg->anthropic_admin_key, true };
 	r->hdr[1] = (struct http_header){ "anthropic-version", API_VERSION, false };

@@ -407,6 +407,8 @@ int http_do(struct http_client *c, const struct http_request *rq, struct http_re
 	int64_t retry_wait_total = 0;
 	int rc = AIU_OK;
 
+	if (!rq->path || rq->path[0] != '/')
+		return aiu_errf(err, AIU_EARG, "HTTP request path must start with '/'");
 	describe(rq, what, sizeof(what));
 	if (rq->nheaders > HTTP_MAX_HEADERS)
 		return aiu_errf(err, AIU_EARG, "%s: too many headers", what);

@@ -25,7 +25,7 @@ static const char *const col_names[COL__N][3] = {
 
 struct pc_state {
 	const char *path;
-	struct store *s;
+	const struct people_csv_sink *sink;
 	struct people_csv_result *res;
 	FILE *errf;
 	char fields[MAX_FIELDS][FIELD_MAX];
@@ -123,7 +123,7 @@ static int map_keys(struct pc_state *st, char *cell, const char *email)
 			row_error(st, "key name longer than %s bytes", "255");
 			continue;
 		}
-		if ((rc = st->s->ops->org_key_map_put(st->s, t, email, st->err)) < 0)
+		if ((rc = st->sink->key(st->sink->ctx, t, email, st->err)) < 0)
 			return rc;
 		st->res->keys++;
 	}
@@ -169,7 +169,7 @@ static void on_record(int term, void *ud)
 	trim(p.name);
 	trim(p.team);
 	str_copy(p.source, "people.csv", sizeof(p.source));
-	if ((st->rc = st->s->ops->org_person_put(st->s, &p, st->err)) < 0)
+	if ((st->rc = st->sink->person(st->sink->ctx, &p, st->err)) < 0)
 		goto done;
 	st->res->people++;
 	if (st->col[COL_KEYS] >= 0 && (size_t)st->col[COL_KEYS] < st->nf)
@@ -179,56 +179,42 @@ done:
 	st->too_many = st->too_long = false;
 }
 
-int people_csv_import(struct store *s, const char *path, FILE *errf,
-		      struct people_csv_result *res, struct aiu_err *err)
+int people_csv_parse(const char *data, size_t n, const char *name,
+		     const struct people_csv_sink *sink, FILE *errf,
+		     struct people_csv_result *res, struct aiu_err *err)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct csv_parser cp;
-	bool cp_init = false, tx = false;
-	FILE *f = NULL;
-	char *line = NULL;
-	size_t cap = 0, total = 0;
-	ssize_t n;
+	bool cp_init = false;
+	const char *p = data, *end = data + n;
 	int rc = AIU_OK;
 
 	memset(res, 0, sizeof(*res));
 	if (!st)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory");
-	st->path = path;
-	st->s = s;
+	st->path = name;
+	st->sink = sink;
 	st->res = res;
 	st->errf = errf;
 	st->err = err;
-	if (!(f = fopen(path, "rb"))) {
-		rc = aiu_errf(err, AIU_EIO, "%s: %s", path, strerror(errno));
+	if (n > PEOPLE_CSV_MAX) {
+		rc = aiu_errf(err, AIU_ELIMIT, "%s: larger than %d bytes", name, PEOPLE_CSV_MAX);
 		goto out;
 	}
 	if (csv_init(&cp, CSV_APPEND_NULL) != 0) {
-		rc = aiu_errf(err, AIU_ENOMEM, "%s: cannot start the CSV parser", path);
+		rc = aiu_errf(err, AIU_ENOMEM, "%s: cannot start the CSV parser", name);
 		goto out;
 	}
 	cp_init = true;
-	if ((rc = store_begin(s, err)) < 0)
-		goto out;
-	tx = true;
-	/* the file is the whole mapping: keys it no longer lists are dropped */
-	if ((rc = s->ops->org_key_map_clear(s, err)) < 0)
-		goto out;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		const char *p = line;
-		total += (size_t)n;
-		if (total > PEOPLE_CSV_MAX) {
-			rc = aiu_errf(err, AIU_ELIMIT, "%s:%lld: file larger than %d bytes", path,
-				      (long long)st->line + 1, PEOPLE_CSV_MAX);
-			goto out;
-		}
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3; /* UTF-8 BOM */
+	/* one physical line at a time, so a record knows the line it starts on */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 		st->line++;
-		if (st->line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-			p += 3; /* UTF-8 BOM */
-			n -= 3;
-		}
-		if (csv_parse(&cp, p, (size_t)n, on_field, on_record, st) != (size_t)n) {
-			rc = aiu_errf(err, AIU_EPARSE, "%s:%lld: %s", path, (long long)st->line,
+		if (csv_parse(&cp, p, len, on_field, on_record, st) != len) {
+			rc = aiu_errf(err, AIU_EPARSE, "%s:%lld: %s", name, (long long)st->line,
 				      csv_strerror(csv_error(&cp)));
 			goto out;
 		}
@@ -236,13 +222,10 @@ int people_csv_import(struct store *s, const char *path, FILE *errf,
 			rc = st->rc;
 			goto out;
 		}
-	}
-	if (ferror(f)) {
-		rc = aiu_errf(err, AIU_EIO, "%s: read error", path);
-		goto out;
+		p += len;
 	}
 	if (csv_fini(&cp, on_field, on_record, st) != 0) {
-		rc = aiu_errf(err, AIU_EPARSE, "%s:%lld: unterminated quoted field", path,
+		rc = aiu_errf(err, AIU_EPARSE, "%s:%lld: unterminated quoted field", name,
 			      (long long)st->rec_line);
 		goto out;
 	}
@@ -250,21 +233,68 @@ int people_csv_import(struct store *s, const char *path, FILE *errf,
 		rc = st->rc;
 		goto out;
 	}
-	if (!st->header_done || st->col[COL_EMAIL] < 0) {
+	if (!st->header_done || st->col[COL_EMAIL] < 0)
 		rc = aiu_errf(err, AIU_EPARSE, "%s:1: header must name an 'email' column (email,name,team,key names)",
-			      path);
+			      name);
+out:
+	if (cp_init)
+		csv_free(&cp);
+	free(st);
+	return rc;
+}
+
+static int store_person(void *ctx, const struct org_person *p, struct aiu_err *err)
+{
+	struct store *s = ctx;
+	return s->ops->org_person_put(s, p, err);
+}
+
+static int store_key(void *ctx, const char *key_name, const char *email, struct aiu_err *err)
+{
+	struct store *s = ctx;
+	return s->ops->org_key_map_put(s, key_name, email, err);
+}
+
+int people_csv_import(struct store *s, const char *path, FILE *errf,
+		      struct people_csv_result *res, struct aiu_err *err)
+{
+	const struct people_csv_sink sink = { s, store_person, store_key };
+	struct buf text;
+	FILE *f = NULL;
+	char chunk[65536];
+	size_t n;
+	bool tx = false;
+	int rc = AIU_OK;
+
+	memset(res, 0, sizeof(*res));
+	buf_init(&text, PEOPLE_CSV_MAX + 1);
+	if (!(f = fopen(path, "rb"))) {
+		rc = aiu_errf(err, AIU_EIO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&text, chunk, n) < 0) {
+			rc = aiu_errf(err, AIU_ELIMIT, "%s: larger than %d bytes", path, PEOPLE_CSV_MAX);
+			goto out;
+		}
+	if (ferror(f)) {
+		rc = aiu_errf(err, AIU_EIO, "%s: read error", path);
+		goto out;
+	}
+	if ((rc = store_begin(s, err)) < 0)
+		goto out;
+	tx = true;
+	/* the file is the whole mapping: keys it no longer lists are dropped */
+	if ((rc = s->ops->org_key_map_clear(s, err)) < 0 ||
+	    (rc = people_csv_parse(buf_cstr(&text), text.len, path, &sink, errf, res, err)) < 0)
+		goto out;
 	rc = store_commit(s, err);
 	tx = false;
 out:
 	if (tx)
 		store_rollback(s);
-	if (cp_init)
-		csv_free(&cp);
 	if (f)
 		fclose(f);
-	free(line);
-	free(st);
+	buf_release(&text);
 	return rc;
 }

@@ -27,8 +27,23 @@ struct people_csv_result {
 	char first_error[512];
 };
 
-/* Row errors go to errf (may be NULL) and res; returns < 0 only when the
- * file as a whole cannot be read (nothing is then changed). */
+/* What the parser delivers: a person, then each of their key names.
+ * Return 0 to go on, < 0 to stop (err filled). */
+struct people_csv_sink {
+	void *ctx;
+	int (*person)(void *ctx, const struct org_person *p, struct aiu_err *err);
+	int (*key)(void *ctx, const char *key_name, const char *email, struct aiu_err *err);
+};
+
+/* Parses people.csv text (name is used in messages). Row errors go to errf
+ * (may be NULL) and res; < 0 when the text as a whole is unusable. */
+int people_csv_parse(const char *data, size_t n, const char *name,
+		     const struct people_csv_sink *sink, FILE *errf,
+		     struct people_csv_result *res, struct aiu_err *err);
+
+/* Reads the file and stores it. Row errors go to errf (may be NULL) and
+ * res; returns < 0 only when the file as a whole cannot be read (nothing is
+ * then changed). */
 int people_csv_import(struct store *s, const char *path, FILE *errf,
 		      struct people_csv_result *res, struct aiu_err *err);
 

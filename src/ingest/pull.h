@@ -25,6 +25,8 @@ struct pull_ctx {
 	int64_t backfill_days;
 	int64_t today;                 /* UTC day number (AIUSAGE_TODAY=YYYY-MM-DD overrides) */
 	int64_t backoff_ms;            /* base retry backoff (AIUSAGE_HTTP_BACKOFF_MS overrides) */
+	int64_t rpm;                   /* requests per minute per endpoint, 0 = the source's
+					* default (AIUSAGE_PULL_RPM overrides; for tests and proxies) */
 	FILE *errf;                    /* row and endpoint errors, one per line */
 	/* filled by the source */
 	int64_t from_day, to_day;      /* widest window pulled (for the run record) */

@@ -29,9 +29,9 @@ static void pct(int64_t part, int64_t whole, char *out, size_t cap)
 		snprintf(out, cap, "n/a");
 		return;
 	}
-	/* one decimal, integer arithmetic */
-	snprintf(out, cap, "%lld.%lld%%", (long long)(part * 1000 / whole / 10),
-		 (long long)(part * 1000 / whole % 10));
+	/* one decimal, integer arithmetic (128-bit: part * 1000 cannot overflow) */
+	int64_t pm = (int64_t)((__int128)part * 1000 / whole);
+	snprintf(out, cap, "%lld.%lld%%", (long long)(pm / 10), (long long)(pm % 10 < 0 ? -(pm % 10) : pm % 10));
 }
 
 static void j_money(struct jsonw *w, const char *key, int64_t nano)

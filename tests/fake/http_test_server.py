@@ -11,6 +11,7 @@ Routes:
                         then 200 {"hits": n}
   GET  /hits/ID         200 {"hits": n} for ID without counting
   GET  /big?n=BYTES     200 with a body of BYTES bytes
+  GET  /sleep?ms=N      answers after N ms (timeouts)
   GET  /echo            200 JSON of the request headers (lower-cased names)
   GET  /deny            401 Anthropic-style error whose message echoes x-api-key
   GET  /pages?page=P    3 pages: data [P], next_page "p1", "p2", then null
@@ -68,6 +69,9 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, {"hits": hits.get(p[6:], 0)})
         if p == "/big":
             return self.send(200, b"x" * int(q.get("n", "0")))
+        if p == "/sleep":
+            time.sleep(int(q.get("ms", "0")) / 1000.0)
+            return self.send(200, {"slept": True})
         if p == "/echo":
             return self.send(200, {k.lower(): v for k, v in self.headers.items()})
         if p == "/deny":

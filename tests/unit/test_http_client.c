@@ -213,6 +213,23 @@ static void t_network_error_retried(void **state)
 	http_client_release(&c);
 }
 
+static void t_timeout(void **state)
+{
+	struct fx *f = *state;
+	struct http_response rs;
+	/* a server slower than the total timeout: each attempt times out, retried, then reported */
+	f->c.total_timeout_ms = 150;
+	f->c.max_attempts = 2;
+	assert_int_equal(get(f, "/sleep?ms=1500", NULL, 0, NULL, &rs), AIU_EIO);
+	assert_int_equal(rs.attempts, 2);
+	assert_non_null(strstr(f->err.msg, "GET /sleep:"));
+	assert_non_null(strstr(f->err.msg, "after 2 attempts"));
+	http_response_release(&rs);
+	f->c.total_timeout_ms = 5000;
+	assert_int_equal(get(f, "/sleep?ms=10", NULL, 0, NULL, &rs), 0);
+	http_response_release(&rs);
+}
+
 static void t_size_cap(void **state)
 {
 	struct fx *f = *state;
@@ -358,6 +375,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t_backoff_without_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_give_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_network_error_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_size_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_secrets_scrubbed, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_rate_limit, setup, teardown),
