@@ -46,6 +46,7 @@ struct pull {
 	size_t nrl;
 	int64_t window_ms;        /* 60 s; AIUSAGE_CURSOR_RATE_MS shortens it for tests */
 	const char *etag_name;    /* set while storing a page whose ETag is to be kept */
+	long last_status;         /* HTTP status of the last request (0: no response) */
 };
 
 static void rl_add(struct pull *p, const char *key, int limit)
@@ -165,6 +166,7 @@ static int request(struct pull *p, const char *method, const char *path, const c
 	int rc;
 	rl_wait(p, limit_key);
 	rc = http_do(&p->hc, &rq, rs, err);
+	p->last_status = rs->status;
 	p->st->requests++;
 	return rc;
 }
@@ -388,6 +390,8 @@ static int pull_stream(struct pull *p, const struct wstream *w, struct aiu_err *
 		start = end - p->o->backfill_days * MS_PER_DAY;
 	start -= ((start % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY; /* whole UTC days */
 	use_csv = w->csv_path && (!found || p->o->since_ms);
+	if (!p->st->from_ms || start < p->st->from_ms)
+		p->st->from_ms = start;
 	if (w->kind == W_GET_ISO && !use_csv && !p->o->until_ms) {
 		/* end at the end of today: the same query all day, so ETags match */
 		end = (p->now / MS_PER_DAY + 1) * MS_PER_DAY - 1;
@@ -492,7 +496,19 @@ int cursor_pull(struct store *s, const struct cursor_pull_opts *o, struct cursor
 	for (int k = -2; k < (int)(sizeof(wstreams) / sizeof(wstreams[0])); k++) {
 		struct aiu_err e = { 0 };
 		const char *name = k == -2 ? "members" : k == -1 ? "spend" : wstreams[k].name;
+		p->last_status = -1;
 		rc = k == -2 ? pull_members(p, &e) : k == -1 ? pull_spend(p, &e) : pull_stream(p, &wstreams[k], &e);
+		if (rc < 0 && (p->last_status == 0 || p->last_status == 401 || p->last_status == 403)) {
+			/* no server, or the key is refused: every other stream would fail the same way */
+			st->failed_streams++;
+			if (o->errf)
+				fprintf(o->errf, "aiusage: cursor %s: %s (other streams not tried)\n", name, e.msg);
+			if (first_rc == AIU_OK) {
+				first_rc = rc;
+				aiu_errf(err, AIU_EIO, "cursor %s: %s", name, e.msg);
+			}
+			break;
+		}
 		if (rc < 0) {
 			st->failed_streams++;
 			if (o->errf)
@@ -526,14 +542,14 @@ int cursor_pull_source(struct pull_ctx *p, struct aiu_err *err)
 	int rc = cursor_pull(p->store, &o, &st, err);
 	int64_t to = o.until_ms ? p->until_day : p->today;
 
-	p->from_day = o.since_ms ? p->since_day : to - o.backfill_days + 1;
+	p->from_day = st.from_ms ? st.from_ms / MS_PER_DAY : to;
 	p->to_day = to;
 	p->rows = st.members + st.daily + st.events + st.spend_rows + st.commits + st.changes;
 	p->bad_rows = st.bad;
 	p->requests = st.requests;
 	p->retries = st.retries;
 	snprintf(p->summary, sizeof(p->summary),
-		 "%lld members, %lld daily rows (%lld new), %lld events (%lld new, $%lld.%09lld usage-based cost),"
+		 "%lld members, %lld daily rows (%lld new), %lld events (%lld new, $%lld.%09lld token cost),"
 		 " %lld spend snapshots, %lld commits (%lld new), %lld changes (%lld new),"
 		 " %lld bad rows, %lld requests (%lld not modified), %lld retries",
 		 (long long)st.members, (long long)st.daily, (long long)st.daily_new,

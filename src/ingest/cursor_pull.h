@@ -55,6 +55,7 @@ struct cursor_pull_stats {
 	int64_t members, daily, daily_new, events, events_new, event_cost_nusd;
 	int64_t spend_rows, commits, commits_new, changes, changes_new;
 	int64_t bad, requests, retries, failed_streams, rate_waited_ms, not_modified;
+	int64_t from_ms;        /* earliest window start of the run */
 };
 
 /* Returns 0 when every stream was pulled; AIU_EIO when some stream failed

@@ -68,7 +68,7 @@ check "first pull succeeds" pull "$DB" "$P_MAIN" --backfill-days 120
 EXP=$(expect "$T/main.json")
 check "totals to the cent match the fake's dataset" [ "$(totals "$DB")" = "$EXP" ]
 [ "$(totals "$DB")" = "$EXP" ] || { echo "got:"; totals "$DB"; echo "want:"; echo "$EXP"; }
-check "the summary states the usage-based cost" grep -Eq 'events \([0-9]+ new, \$[0-9]+\.[0-9]{9} usage-based cost\)' "$T/out.txt"
+check "the summary states the events' token cost exactly" grep -Eq 'events \([0-9]+ new, \$[0-9]+\.[0-9]{9} token cost\)' "$T/out.txt"
 check "every daily/events request asks for at most 30 days" python3 - "$T/main.log" <<'PY'
 import json, sys
 n = 0
@@ -182,6 +182,7 @@ if CURSOR_API_KEY="key_wrong$KEY" CURSOR_BASE_URL="http://127.0.0.1:$P_MAIN" aiu
   fail "a wrong key fails"; else ok "a wrong key fails"; fi
 cat "$T/out.txt" >> "$T/all.txt"
 check "the 401 is reported" grep -q '401' "$T/out.txt"
+check "a refused key stops the pull after the first stream" grep -q 'other streams not tried' "$T/out.txt"
 check "the key never appears in any output" bash -c "[ -s '$T/all.txt' ] && ! grep -qF '${KEY#key_}' '$T/all.txt'"
 if CURSOR_API_KEY= aiu pull cursor --db "$T/f.db" > "$T/out.txt" 2>&1; then fail "no key fails"; else ok "no key fails"; fi
 check "no key names the variable" grep -q 'CURSOR_API_KEY' "$T/out.txt"
