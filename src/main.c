@@ -26,6 +26,7 @@ const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the dashboard and REST API (default http://127.0.0.1:3001/)" },
 	{ "retention", cmd_retention, "show or set how long history is kept: retention [DAYS|forever]" },
 	{ "import", cmd_import, "import claude-ai FILE...: claude.ai audit-log export (ZIP, CSV or JSON)" },
+	{ "metabase", cmd_metabase, "metabase provision --metabase-url URL: database, collection, cards, dashboards" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },

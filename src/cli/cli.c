@@ -62,6 +62,14 @@ static const struct opt opts[] = {
 	{ "no-watch", 0, O_FLAG, F(no_watch), "serve: do not watch the transcript folders (inotify)" },
 	{ "retention-days", 0, O_STR, F(retention_days), "serve: keep N days of history, or forever (the default); stored in the database" },
 	{ "messages", 0, O_BYTES, F(demo_messages), "demo: about N assistant requests (default 6000; benchmarks use 1000000)" },
+	{ "metabase-url", 0, O_STR, F(mb_url), "metabase: base URL of the Metabase instance" },
+	{ "metabase-api-key", 0, O_STR, F(mb_api_key), "metabase: admin API key (or $METABASE_API_KEY)" },
+	{ "metabase-user", 0, O_STR, F(mb_user), "metabase: admin user (with --metabase-password)" },
+	{ "metabase-password", 0, O_STR, F(mb_password), "metabase: password (or $METABASE_PASSWORD)" },
+	{ "db-host", 0, O_STR, F(mb_db_host), "metabase: PostgreSQL host as the Metabase server reaches it" },
+	{ "db-port", 0, O_STR, F(mb_db_port), "metabase: PostgreSQL port as the Metabase server reaches it" },
+	{ "sqlite-path", 0, O_STR, F(mb_sqlite_path), "metabase: the SQLite file's path on the Metabase host" },
+	{ "dry-run", 0, O_FLAG, F(dry_run), "metabase: print the plan, write nothing" },
 };
 
 static const char *const weekdays[] = { "sunday", "monday", "tuesday", "wednesday",

@@ -49,6 +49,10 @@ struct cli_ctx {
 	bool no_watch;             /* --no-watch: no inotify (serve) */
 	const char *retention_days;/* --retention-days N|forever (serve: stores the setting) */
 	int64_t demo_messages;     /* demo: --messages N assistant requests (default 6000) */
+	/* metabase provision (cmd_metabase.c) */
+	const char *mb_url, *mb_api_key, *mb_user, *mb_password; /* key/password never printed */
+	const char *mb_db_host, *mb_db_port, *mb_sqlite_path;
+	bool dry_run;
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */
@@ -97,6 +101,7 @@ int cmd_pull(struct cli_ctx *c);
 int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
 int cmd_import(struct cli_ctx *c);
+int cmd_metabase(struct cli_ctx *c);
 
 extern const struct command commands[];
 

@@ -383,8 +383,11 @@ static int set_request(struct http_client *c, const struct http_request *rq, str
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
-	if (rq->method && strcmp(rq->method, "POST") == 0) {
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	if (rq->method && (strcmp(rq->method, "POST") == 0 || strcmp(rq->method, "PUT") == 0)) {
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		if (strcmp(rq->method, "PUT") == 0)
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(rq->body ? rq->body_len : 0));
 	} else if (!rq->method || strcmp(rq->method, "GET") == 0) {

@@ -58,7 +58,7 @@ struct http_header {
 };
 
 struct http_request {
-	const char *method;    /* "GET" (default when NULL) or "POST" */
+	const char *method;    /* "GET" (default when NULL), "POST" or "PUT" (body as for POST) */
 	const char *path;      /* appended to the client's base URL; may hold a query */
 	const struct http_header *headers;
 	size_t nheaders;       /* <= HTTP_MAX_HEADERS */
