@@ -135,7 +135,7 @@ static json_t *as_list(json_t *v)
 /* Does `have` contain everything in `want`? Objects are compared key by
  * key (extra keys in `have` are the server's own); anything else must be
  * equal. Integers and reals compare by value. */
-static bool contains(const json_t *want, const json_t *have)
+bool mb_json_contains(const json_t *want, const json_t *have)
 {
 	const char *k;
 	json_t *v;
@@ -143,7 +143,7 @@ static bool contains(const json_t *want, const json_t *have)
 		if (!json_is_object(have))
 			return false;
 		json_object_foreach((json_t *)want, k, v)
-			if (!contains(v, json_object_get(have, k)))
+			if (!mb_json_contains(v, json_object_get(have, k)))
 				return false;
 		return true;
 	}
@@ -151,7 +151,7 @@ static bool contains(const json_t *want, const json_t *have)
 		if (!json_is_array(have) || json_array_size(want) != json_array_size(have))
 			return false;
 		for (size_t i = 0; i < json_array_size(want); i++)
-			if (!contains(json_array_get(want, i), json_array_get(have, i)))
+			if (!mb_json_contains(json_array_get(want, i), json_array_get(have, i)))
 				return false;
 		return true;
 	}
@@ -289,7 +289,7 @@ static int ensure_database(struct mb *m, struct aiu_err *err)
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (found && contains(want, found)) {
+	if (found && mb_json_contains(want, found)) {
 		m->db_id = id_of(found);
 		plan(m, "database", m->o->db_name, "unchanged", m->db_id);
 		goto out;
@@ -457,7 +457,7 @@ static int ensure_cards(struct mb *m, struct aiu_err *err)
 			snprintf(path, sizeof(path), "/api/card/%lld", (long long)id);
 			if ((rc = call(m, "GET", path, NULL, &have, err)) < 0)
 				goto out;
-			if (contains(want, have)) {
+			if (mb_json_contains(want, have)) {
 				plan(m, "card", c->name, "unchanged", id);
 			} else {
 				plan(m, "card", c->name, "update", id);
@@ -560,7 +560,7 @@ static json_t *dashcards(struct mb *m, const struct mb_dashboard *d, json_t *hav
 				id = id_of(o);
 			}
 		}
-		if (!match || !contains(dc, match))
+		if (!match || !mb_json_contains(dc, match))
 			*changed = true;
 		if (dc)
 			json_object_set_new(dc, "id", json_integer(id));
@@ -617,7 +617,7 @@ static int ensure_dashboards(struct mb *m, struct aiu_err *err)
 			rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 			goto out;
 		}
-		if (!have || !contains(head, have))
+		if (!have || !mb_json_contains(head, have))
 			changed = true;
 		json_object_set_new(put, "dashcards", dashcards(m, d, have, &changed));
 		plan(m, "dashboard", d->name, created || !id ? "create" : changed ? "update" : "unchanged", id);

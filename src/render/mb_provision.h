@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "core/err.h"
 
 /* The aiusage database as the Metabase server must reach it. */
@@ -52,5 +54,10 @@ int mb_provision(const struct mb_opts *o, struct mb_summary *sum, struct aiu_err
  * second number for both the OSS 0.x and the enterprise 1.x lines).
  * Returns -1 when it cannot be parsed. Exposed for tests. */
 int mb_feature_version(const char *tag);
+
+/* Does `have` (a Metabase answer) hold everything in `want`? Objects
+ * compare key by key (extra server-side keys are ignored), arrays element
+ * by element with equal length, numbers by value. Exposed for tests. */
+bool mb_json_contains(const json_t *want, const json_t *have);
 
 #endif
