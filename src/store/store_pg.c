@@ -22,6 +22,7 @@
  * libpq and scrubbed from its messages.
  */
 #include "store/store_pg_int.h"
+#include "store/store_pg_org.h"
 #include "store/migrations.h"
 #include "core/buf.h"
 #include "core/strutil.h"
@@ -605,6 +606,30 @@ static const struct store_ops pg_ops = {
 	.meta_set = pg_meta_set,
 	.data_stats = pg_data_stats,
 	.prune_before = pg_prune_before,
+	/* organisation sources (store_pg_org.c) */
+	.org_checkpoint_get = pg_org_checkpoint_get,
+	.org_checkpoint_put = pg_org_checkpoint_put,
+	.org_run_start = pg_org_run_start,
+	.org_run_finish = pg_org_run_finish,
+	.org_run_scan = pg_org_run_scan,
+	.anth_day_clear = pg_anth_day_clear,
+	.anth_usage_put = pg_anth_usage_put,
+	.anth_cost_put = pg_anth_cost_put,
+	.anth_cc_put = pg_anth_cc_put,
+	.anth_user_put = pg_anth_user_put,
+	.anth_workspace_put = pg_anth_workspace_put,
+	.anth_key_put = pg_anth_key_put,
+	.org_person_put = pg_org_person_put,
+	.org_key_map_clear = pg_org_key_map_clear,
+	.org_key_map_put = pg_org_key_map_put,
+	.anth_usage_scan = pg_anth_usage_scan,
+	.anth_cost_scan = pg_anth_cost_scan,
+	.anth_cc_scan = pg_anth_cc_scan,
+	.anth_user_scan = pg_anth_user_scan,
+	.anth_workspace_scan = pg_anth_workspace_scan,
+	.anth_key_scan = pg_anth_key_scan,
+	.org_person_scan = pg_org_person_scan,
+	.org_key_map_scan = pg_org_key_map_scan,
 };
 
 /* Runs one migration step in its own transaction with the version bump. */
