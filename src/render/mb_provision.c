@@ -99,11 +99,12 @@ static int call(struct mb *m, const char *method, const char *path, json_t *body
 				   .body = text, .body_len = text ? strlen(text) : 0,
 				   .secrets = m->secrets, .nsecrets = m->nsecrets };
 	if ((rc = http_do(&m->hc, &rq, &rs, err)) < 0) {
-		if (rs.status == 401 || rs.status == 403) {
-			char prev[sizeof(err->msg)];
-			str_copy(prev, err ? err->msg : "", sizeof(prev));
-			rc = aiu_errf(err, AIU_EARG, "Metabase refused %s %s (HTTP %ld): missing rights? "
-				      "provisioning needs an administrator (%s)", method, path, rs.status, prev);
+		if (rs.status == 401 && strcmp(path, "/api/session")) {
+			rc = aiu_errf(err, AIU_EARG, "Metabase rejected the credentials (HTTP 401) for %s %s: "
+				      "check the API key, or the user and password", method, path);
+		} else if (rs.status == 403) {
+			rc = aiu_errf(err, AIU_EARG, "Metabase refused %s %s (HTTP 403): missing rights; "
+				      "provisioning needs an administrator", method, path);
 		}
 		goto out;
 	}
