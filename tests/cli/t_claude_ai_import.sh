@@ -95,6 +95,28 @@ check "path traversal entry rejected" grep -q "entry '../../evil.csv': unsafe pa
 check "absolute entry rejected" grep -q "entry '/abs.csv': unsafe path" "$T/err.txt"
 check "a CSV that is not an audit export is named" grep -q "other.csv: line 1: header has no created_at and event columns" "$T/err.txt"
 
+# a ZIP whose second entry is corrupt (deflate data damaged): named, the first kept
+python3 - "$T/corrupt.zip" <<'PY'
+import io, sys, zipfile
+rows = "created_at,event,actor_info\n" + "".join(
+    "2025-12-01T%02d:%02d:00Z,conversation_created,\"{'name': 'x%d', 'metadata': {'email_address': 'u%d@x.io'}}\"\n"
+    % (i // 60 % 24, i % 60, i, i % 5) for i in range(2000))
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("good.csv", rows)
+    z.writestr("bad.csv", rows.replace("x", "y"))
+data = bytearray(b.getvalue())
+info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("bad.csv")
+mid = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
+for k in range(mid, mid + 40):
+    data[k] ^= 0x5A
+open(sys.argv[1], "wb").write(data)
+PY
+if aiu import claude-ai "$T/corrupt.zip" --db "$T/z.db" > "$T/out.txt" 2> "$T/err.txt"; then
+  fail "a corrupt entry makes the exit status 1"; else ok "a corrupt entry makes the exit status 1"; fi
+check "the corrupt entry is named" grep -q "corrupt.zip:bad.csv: " "$T/err.txt"
+check "the intact entry is imported" grep -q "2000 rows, 2000 new" "$T/out.txt"
+
 # JSON export: array of objects, dicts as objects or literal strings, with ids
 python3 - "$T/d.json" <<'PY'
 import json, sys
