@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 DB="$T/a.db"
 # gen OUT FIRST LAST [BROKEN]: rows FIRST..LAST of one synthetic export
 gen() { python3 - "$@" <<'PY'
-import csv, sys
+import csv, datetime, sys
 out, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 broken = len(sys.argv) > 4
 people = [("Ana O'Neil", "Ana.ONeil@Corp.Example"), ('Bob "B" Smith', "bob@corp.example"),
@@ -24,7 +24,8 @@ for i in range(first, last + 1):
     info = "{'filename': 'notes, v%d.txt', 'size': %d, 'shared': %s, 'tags': ['a', \"b'c\"], 'ratio': 1.5, 'x': None}" % (i, i * 10, "True" if i % 2 else "False")
     entity = "{'type': 'chat_conversation', 'uuid': 'conv-%d', 'name': None, 'metadata': None}" % i
     ua = 'Mozilla/5.0 (X11; "quoted"), with comma\nand newline' if i % 5 == 0 else "None"
-    w.writerow(["2025-10-%02dT%02d:%02d:00.%06dZ" % (1 + i // 48, (i // 2) % 24, i % 60, i), actor, ev, info,
+    ts = (datetime.datetime(2025, 10, 1) + datetime.timedelta(minutes=7 * i)).strftime("%Y-%m-%dT%H:%M:%S")
+    w.writerow([ts + ".%06dZ" % (i % 1000000), actor, ev, info,
                 entity, "10.0.0.%d" % (i % 250), "dev-%d" % (i % 7), ua, ["web", "desktop_app", "", "ios"][i % 4]])
     if i == first and broken:
         w.writerow(["2025-10-01T00:00:00Z", "{'name': 'Unclosed, 'uuid': ", "conversation_created", "{}", "{}", "", "", "", ""])
@@ -95,6 +96,28 @@ check "path traversal entry rejected" grep -q "entry '../../evil.csv': unsafe pa
 check "absolute entry rejected" grep -q "entry '/abs.csv': unsafe path" "$T/err.txt"
 check "a CSV that is not an audit export is named" grep -q "other.csv: line 1: header has no created_at and event columns" "$T/err.txt"
 
+# a ZIP whose second entry is corrupt (deflate data damaged): named, the first kept
+python3 - "$T/corrupt.zip" <<'PY'
+import io, sys, zipfile
+rows = "created_at,event,actor_info\n" + "".join(
+    "2025-12-01T%02d:%02d:00Z,conversation_created,\"{'name': 'x%d', 'metadata': {'email_address': 'u%d@x.io'}}\"\n"
+    % (i // 60 % 24, i % 60, i, i % 5) for i in range(2000))
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("good.csv", rows)
+    z.writestr("bad.csv", rows.replace("x", "y"))
+data = bytearray(b.getvalue())
+info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("bad.csv")
+mid = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
+for k in range(mid, mid + 40):
+    data[k] ^= 0x5A
+open(sys.argv[1], "wb").write(data)
+PY
+if aiu import claude-ai "$T/corrupt.zip" --db "$T/z.db" > "$T/out.txt" 2> "$T/err.txt"; then
+  fail "a corrupt entry makes the exit status 1"; else ok "a corrupt entry makes the exit status 1"; fi
+check "the corrupt entry is named" grep -q "corrupt.zip:bad.csv: " "$T/err.txt"
+check "the intact entry is imported" grep -q "2000 rows, 2000 new" "$T/out.txt"
+
 # JSON export: array of objects, dicts as objects or literal strings, with ids
 python3 - "$T/d.json" <<'PY'
 import json, sys
@@ -110,6 +133,26 @@ check "JSON export imported" grep -q '30 rows, 30 new, 0 already stored, 1 bad, 
 check "bad JSON item named" grep -q 'd.json: item 31: field actor_info' "$T/err.txt"
 aiu import claude-ai "$T/d.json" --db "$DB" > "$T/out.txt" 2>/dev/null || true
 check "JSON re-import adds nothing (event ids)" grep -q '30 rows, 0 new, 30 already stored' "$T/out.txt"
+
+# an import killed mid-way (SIGKILL) and re-run converges to the one-shot result
+gen "$T/big.csv" 1 40000
+aiu import claude-ai "$T/big.csv" --db "$T/ref.db" > /dev/null
+"$AIU_BIN" import claude-ai "$T/big.csv" --db "$T/k.db" > /dev/null 2>&1 &
+VICTIM=$!
+sleep 0.4
+kill -9 "$VICTIM" 2>/dev/null || true
+wait "$VICTIM" 2>/dev/null || true
+check "the kill left a partial import" python3 -c "
+import sqlite3, sys
+n = sqlite3.connect('$T/k.db').execute('select count(*) from claude_ai_events').fetchone()[0]
+assert n < 40000, n"
+check "re-run after SIGKILL succeeds" aiu import claude-ai "$T/big.csv" --db "$T/k.db"
+check "killed + re-run import equals a one-shot import" python3 - "$T/ref.db" "$T/k.db" <<'PY'
+import sqlite3, sys
+q = "select count(*), count(distinct key), sum(ts), group_concat(distinct email) from claude_ai_events"
+a, b = (sqlite3.connect(p).execute(q).fetchone() for p in sys.argv[1:3])
+assert a == b and a[0] == 40000, (a, b)
+PY
 
 # input that is no export at all
 printf 'PK\003\004garbage' > "$T/bad.zip"
