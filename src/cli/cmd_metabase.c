@@ -91,7 +91,7 @@ int cmd_metabase(struct cli_ctx *c)
 		o.user = o.password = NULL;
 	o.db_name = "aiusage";
 	o.dry_run = c->dry_run;
-	o.out = stdout;
+	o.out = c->quiet ? NULL : stdout;   /* errors still go to stderr */
 	if ((rc = cli_open_store(c, &err)) < 0)
 		goto out;
 	if (is_pg_url(c->db_path)) {

@@ -108,8 +108,44 @@ eq("v_people = org_people", q("select count(*) from v_people")[0], q("select cou
 eq("team joins do not multiply rows", q("select count(*) from v_daily_cost")[0],
    q("select (select count(*) from (select day, model from anth_cost group by day, model)) + (select count(*) from (select to_day, email from cursor_spend_daily group by 1, 2)) + (select count(*) from (select day, case when actor_type = 'user' then actor else '' end, model from anth_cc_models group by 1, 2, 3)) + (select count(*) from (select date(ts / 1000, 'unixepoch'), email, coalesce(model, '') from cursor_events group by 1, 2, 3))")[0])
 PY
+# The Metabase cards' SQL runs on these views: provision a fake Metabase,
+# then run every card with its filters unset and set (as Metabase
+# substitutes them), and compare two cards with the CLI's figures.
+MBPW="pw-$RANDOM$RANDOM"
+start mb fake_metabase.py --password "$MBPW" --idle 60
+check "provision the fake Metabase" "$AIU_BIN" metabase provision --db "$DB" --metabase-url "http://127.0.0.1:$PORT" \
+  --metabase-user admin@example.com --metabase-password "$MBPW" -q
+python3 - "http://127.0.0.1:$PORT/__state" "$DB" "$T/org.json" <<'PY' >> "$T/checks.txt"
+import json, re, sqlite3, sys, urllib.request
+from decimal import Decimal as D
+st = json.load(urllib.request.urlopen(sys.argv[1]))
+c = sqlite3.connect(sys.argv[2])
+org = json.load(open(sys.argv[3]))
+vals = {"start_date": "'2026-01-01'", "end_date": "'2026-01-31'", "person": "'ana@corp.example'",
+        "team": "'eng'", "budget_usd": "10000"}
+def render(q, fill):
+    q = re.sub(r"\[\[(.*?)\]\]", (lambda m: m.group(1)) if fill else "", q)
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: vals[m.group(1)], q)
+bad, results = [], {}
+for card in st["cards"].values():
+    q = card["dataset_query"]["native"]["query"]
+    for fill in (False, True):
+        try:
+            rows = c.execute(render(q, fill)).fetchall()
+            if not fill:
+                results[card["name"]] = rows
+        except sqlite3.Error as e:
+            bad.append("%s (filters %s): %s" % (card["name"], "set" if fill else "unset", e))
+print(("ok" if not bad and len(st["cards"]) == 21 else "FAIL") + " all %d card queries run with filters unset and set: %s" % (len(st["cards"]), bad))
+bill = D(org["bill"]["totalCents"]) / 100
+cursor = D(c.execute("select sum(cents) from cursor_spend_daily").fetchone()[0]) / 100
+got = D(str(results["Billed spend (USD)"][0][0]))
+print(("ok" if got == round(bill + cursor, 2) else "FAIL") + " card 'Billed spend' = org bill + Cursor spend: %s vs %s" % (got, round(bill + cursor, 2)))
+tok = results["Claude Code tokens"][0][0]
+print(("ok" if tok == json.load(open(sys.argv[3].replace("org.json", "daily.json")))["totals"]["totalTokens"] else "FAIL") + " card 'Claude Code tokens' = daily totals: %s" % tok)
+PY
 while read -r status rest; do
   if [ "$status" = ok ]; then ok "$rest"; else fail "$rest"; fi
 done < "$T/checks.txt"
-check "the checks ran" test "$(wc -l < "$T/checks.txt")" -ge 18
+check "the checks ran" test "$(wc -l < "$T/checks.txt")" -ge 23
 finish
