@@ -97,7 +97,7 @@ const struct mb_card mb_cards[] = {
 	  " 0 AS cursor_days FROM v_claude_code_org_daily WHERE person <> ''" F_ALL
 	  " UNION ALL SELECT person, team, 0, accepted_lines_added, 0, active"
 	  " FROM v_cursor_daily_activity WHERE 1 = 1" F_ALL
-	  ") x GROUP BY person, team ORDER BY claude_code_lines + cursor_lines DESC", NULL, NULL },
+	  ") x GROUP BY person, team ORDER BY SUM(cc_lines) + SUM(cursor_lines) DESC", NULL, NULL },
 	/* Claude Code usage (local transcripts) */
 	{ "cc_requests", "Claude Code requests", "scalar", "Local transcripts, deduplicated.",
 	  "SELECT COALESCE(SUM(requests), 0) AS requests FROM v_claude_code_daily WHERE 1 = 1" F_DATE,

@@ -5,8 +5,7 @@
 # Totals must agree exactly (integer nano-dollars, tokens, counts), the bill
 # and the estimates must stay apart (no row is both), and nothing is counted
 # twice.
-# aiu-test: sqlite-only (the PostgreSQL side of migrations 2-3 is being
-# ported on branch pgport; the PG views follow it, see docs/VIEWS.md)
+# Runs on both backends (pg_cli_t_views: the PostgreSQL views of step 6).
 source "$(dirname "$0")/lib.sh"
 need_corpus
 DB="$T/v.db"
@@ -23,13 +22,13 @@ start() { # start NAME SCRIPT ARGS...: sets PORT
 
 AKEY="sk-ant-admin01-VIEWS-$RANDOM$RANDOM"
 start anth fake_anthropic.py --key "$AKEY" --idle 60
-check "pull anthropic" env ANTHROPIC_ADMIN_KEY="$AKEY" ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT" \
-  "$AIU_BIN" pull anthropic --db "$DB" --since 2026-01-01 --until 2026-02-28 -q
+ANTHROPIC_ADMIN_KEY="$AKEY" ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT" \
+  check "pull anthropic" aiu pull anthropic --db "$DB" --since 2026-01-01 --until 2026-02-28 -q
 CKEY="key_views_$RANDOM$RANDOM"
 start cur fake_cursor.py --key "$CKEY" --dump "$T/cursor.json" --idle 60 --rate-window 1 \
   --now-ms $(( $(date +%s) * 1000 - 300000 ))
-check "pull cursor" env CURSOR_API_KEY="$CKEY" CURSOR_BASE_URL="http://127.0.0.1:$PORT" \
-  "$AIU_BIN" pull cursor --db "$DB" --backfill-days 120 -q
+CURSOR_API_KEY="$CKEY" CURSOR_BASE_URL="http://127.0.0.1:$PORT" \
+  check "pull cursor" aiu pull cursor --db "$DB" --backfill-days 120 -q
 python3 - "$T/cai.csv" <<'PY'
 import csv, sys
 w = csv.writer(open(sys.argv[1], "w", newline=""))
@@ -42,17 +41,17 @@ for i in range(90):
                 ["conversation_created", "file_uploaded", "project_created"][i % 3], "{}",
                 "{'type': 'chat_conversation', 'uuid': 'c-%d'}" % i, "", "", "", ["web", "ios", ""][i % 3]])
 PY
-check "import claude.ai" "$AIU_BIN" import claude-ai "$T/cai.csv" --db "$DB" -q
-if "$AIU_BIN" daily --json --tz UTC --db "$DB" --claude-dir "$CC_CORPUS" -o asc > "$T/daily.json"; then
+check "import claude.ai" aiu import claude-ai "$T/cai.csv" --db "$DB" -q
+if aiu daily --json --tz UTC --db "$DB" --claude-dir "$CC_CORPUS" -o asc > "$T/daily.json"; then
   ok "sync the Claude Code corpus"; else fail "sync the Claude Code corpus"; fi
-"$AIU_BIN" session --json --tz UTC --no-sync --db "$DB" > "$T/session.json"
-"$AIU_BIN" org --json --db "$DB" --since 2026-01-01 --until 2026-02-28 > "$T/org.json"
+aiu session --json --tz UTC --no-sync --db "$DB" > "$T/session.json"
+aiu org --json --db "$DB" --since 2026-01-01 --until 2026-02-28 > "$T/org.json"
 
-python3 - "$DB" "$T" <<'PY' > "$T/checks.txt"
-import json, sqlite3, sys
+python3 - "$(db "$DB")" "$T" <<'PY' > "$T/checks.txt"
+import json, storeq, sys
 from decimal import Decimal as D
 db, t = sys.argv[1], sys.argv[2]
-c = sqlite3.connect(db)
+c = storeq.connect(db)
 q = lambda s, *a: c.execute(s, a).fetchone()
 org = json.load(open(t + "/org.json"))
 daily = json.load(open(t + "/daily.json"))
@@ -106,20 +105,20 @@ eq("claude code sessions", vs, {s["sessionId"]: (s["totalTokens"], s["requests"]
 # people and teams
 eq("v_people = org_people", q("select count(*) from v_people")[0], q("select count(*) from org_people")[0])
 eq("team joins do not multiply rows", q("select count(*) from v_daily_cost")[0],
-   q("select (select count(*) from (select day, model from anth_cost group by day, model)) + (select count(*) from (select to_day, email from cursor_spend_daily group by 1, 2)) + (select count(*) from (select day, case when actor_type = 'user' then actor else '' end, model from anth_cc_models group by 1, 2, 3)) + (select count(*) from (select date(ts / 1000, 'unixepoch'), email, coalesce(model, '') from cursor_events group by 1, 2, 3))")[0])
+   q("select (select count(*) from (select day, model from anth_cost group by day, model) a) + (select count(*) from (select to_day, email from cursor_spend_daily group by 1, 2) b) + (select count(*) from (select day, case when actor_type = 'user' then actor else '' end, model from anth_cc_models group by 1, 2, 3) c) + (select count(*) from (select ts / 86400000, email, coalesce(model, '') from cursor_events group by 1, 2, 3) d)")[0])
 PY
 # The Metabase cards' SQL runs on these views: provision a fake Metabase,
 # then run every card with its filters unset and set (as Metabase
 # substitutes them), and compare two cards with the CLI's figures.
 MBPW="pw-$RANDOM$RANDOM"
 start mb fake_metabase.py --password "$MBPW" --idle 60
-check "provision the fake Metabase" "$AIU_BIN" metabase provision --db "$DB" --metabase-url "http://127.0.0.1:$PORT" \
+check "provision the fake Metabase" aiu metabase provision --db "$DB" --metabase-url "http://127.0.0.1:$PORT" \
   --metabase-user admin@example.com --metabase-password "$MBPW" -q
-python3 - "http://127.0.0.1:$PORT/__state" "$DB" "$T/org.json" <<'PY' >> "$T/checks.txt"
-import json, re, sqlite3, sys, urllib.request
+python3 - "http://127.0.0.1:$PORT/__state" "$(db "$DB")" "$T/org.json" <<'PY' >> "$T/checks.txt"
+import json, re, storeq, sys, urllib.request
 from decimal import Decimal as D
 st = json.load(urllib.request.urlopen(sys.argv[1]))
-c = sqlite3.connect(sys.argv[2])
+c = storeq.connect(sys.argv[2])
 org = json.load(open(sys.argv[3]))
 vals = {"start_date": "'2026-01-01'", "end_date": "'2026-01-31'", "person": "'ana@corp.example'",
         "team": "'eng'", "budget_usd": "10000"}
@@ -134,7 +133,7 @@ for card in st["cards"].values():
             rows = c.execute(render(q, fill)).fetchall()
             if not fill:
                 results[card["name"]] = rows
-        except sqlite3.Error as e:
+        except Exception as e:   # sqlite3.Error, or psql's error on PostgreSQL
             bad.append("%s (filters %s): %s" % (card["name"], "set" if fill else "unset", e))
 print(("ok" if not bad and len(st["cards"]) == 21 else "FAIL") + " all %d card queries run with filters unset and set: %s" % (len(st["cards"]), bad))
 bill = D(org["bill"]["totalCents"]) / 100
