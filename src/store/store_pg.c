@@ -503,6 +503,8 @@ static void pg_bulk_mode(struct store *s, bool on)
 
 static int pg_begin(struct store *s, struct aiu_err *err)
 {
+	if (PGQ(s)->read_only) /* as SQLite's query_only: a write transaction is refused */
+		return aiu_errf(err, AIU_EDB, "%s: this connection is read-only", s->uri);
 	PGQ(s)->changed = false;
 	return run_const(PGQ(s), "BEGIN ISOLATION LEVEL READ COMMITTED", err);
 }

@@ -51,6 +51,7 @@ struct pg_store {
 	bool prepared[P__N];          /* prepared on this connection as "aiu<id>" */
 	bool locked;                  /* holds the sync advisory lock */
 	bool changed;                 /* this transaction changed rows (commit bumps the version) */
+	bool read_only;               /* read_only(): begin refuses, the session refuses writes */
 	struct pgp *p;                /* reused parameter block */
 	struct dict_cache dict[DICT__N];
 };

@@ -54,9 +54,12 @@ void pg_read_end(struct store *s)
 int pg_read_only(struct store *s, struct aiu_err *err)
 {
 	struct pg_store *q = PGQ(s);
+	int rc;
 	pgp_reset(q->p);
-	return pg_exec(q, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", NULL, err,
-		       "read only");
+	if ((rc = pg_exec(q, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", NULL, err,
+			  "read only")) == AIU_OK)
+		q->read_only = true;
+	return rc;
 }
 
 int pg_session_usage_scan(struct store *s, int64_t session_id,

@@ -165,10 +165,17 @@ check "converged totals match" [ "$(totals "$DB3")" = "$EXP" ]
 # --- SIGKILL mid-pull, then re-run: converges, no duplicates
 start_fake slow --delay 0.15
 DB4=$(db "$T/d.db")   # SQLite path or PostgreSQL URL
+aiu daily --db "$DB4" --no-sync > /dev/null   # the schema first: the kill lands in the pull
 CURSOR_API_KEY="$KEY" CURSOR_BASE_URL="http://127.0.0.1:$PORT" "$AIU_BIN" pull cursor --db "$DB4" --backfill-days 120 > "$T/killed.txt" 2>&1 &
 VICTIM=$!
-sleep 1.6
-kill -9 "$VICTIM" 2>/dev/null || true
+# kill it once its first rows are committed (not after a fixed delay: a busy
+# machine may not have committed anything yet), at most after 30 s
+for _ in $(seq 150); do
+  n=$(dbq "$DB4" "select (select count(*) from cursor_events) + (select count(*) from cursor_daily)" 2>/dev/null || true)
+  [ "${n:-0}" -gt 0 ] && break
+  sleep 0.2
+done
+if kill -9 "$VICTIM" 2>/dev/null; then ok "the pull was killed mid-way"; else fail "the pull was killed mid-way"; fi
 wait "$VICTIM" 2>/dev/null || true
 check "the killed pull stored part of the data" python3 -c "
 import storeq; c=storeq.connect('$DB4')

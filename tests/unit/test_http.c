@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "http/http_cache.h"
 #include "store/store.h"
+#include "test_db.h"   /* test_data_version runs on both backends */
 
 static int h_a(struct http_req *q, struct http_resp *r) { (void)q; (void)r; return 0; }
 static int h_b(struct http_req *q, struct http_resp *r) { (void)q; (void)r; return 1; }
@@ -315,19 +316,14 @@ static void test_cache(void **st)
 
 static void test_data_version(void **st)
 {
-	char path[] = "/tmp/aiu_http_test_XXXXXX";
-	char db[64], aux[96];
+	struct tdb t;
 	struct store *s = NULL, *r = NULL;
 	struct aiu_err e;
 	int64_t v0, v1, v2, id;
-	int fd = mkstemp(path);
 	(void)st;
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	snprintf(db, sizeof(db), "%s.db", path);
-	assert_int_equal(store_open(db, &s, &e), AIU_OK);
-	assert_int_equal(store_open(db, &r, &e), AIU_OK); /* a reader, as a server worker */
+	assert_int_equal(tdb_create(&t), 0);
+	assert_int_equal(store_open(t.uri, &s, &e), AIU_OK);
+	assert_int_equal(store_open(t.uri, &r, &e), AIU_OK); /* a reader, as a server worker */
 	assert_int_equal(r->ops->data_version(r, &v0, &e), AIU_OK);
 	assert_int_equal(store_begin(s, &e), AIU_OK);
 	assert_int_equal(s->ops->intern(s, DICT_PROJECT, "/p", 2, &id, &e), AIU_OK);
@@ -356,11 +352,7 @@ static void test_data_version(void **st)
 	assert_true(store_begin(r, &e) < 0); /* a write transaction is refused */
 	store_close(r);
 	store_close(s);
-	unlink(db);
-	snprintf(aux, sizeof(aux), "%s-wal", db);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", db);
-	unlink(aux);
+	tdb_destroy(&t);
 }
 
 int main(void)

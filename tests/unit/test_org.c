@@ -16,6 +16,7 @@
 #include "ingest/anthropic_json.h"
 #include "query/identity.h"
 #include "store/store.h"
+#include "test_db.h"   /* runs on SQLite and again (pg_test_org) on PostgreSQL */
 
 struct got {
 	struct anth_usage_row u[8];
@@ -239,7 +240,8 @@ static void t_money(void **state)
 
 static void t_store_ops(void **state)
 {
-	char path[64] = "/tmp/aiu-test-org-XXXXXX", v[32];
+	char v[32];
+	struct tdb t;
 	struct store *s;
 	struct aiu_err err;
 	struct anth_usage_row u;
@@ -247,11 +249,9 @@ static void t_store_ops(void **state)
 	struct anth_user us;
 	struct identity id;
 	bool found;
-	int fd = mkstemp(path);
 	(void)state;
-	close(fd);
-	unlink(path);
-	assert_int_equal(store_open(path, &s, &err), 0);
+	assert_int_equal(tdb_create(&t), 0);
+	assert_int_equal(store_open(t.uri, &s, &err), 0);
 	memset(&u, 0, sizeof(u));
 	u.day = 5;
 	snprintf(u.model, sizeof(u.model), "m");
@@ -305,7 +305,7 @@ static void t_store_ops(void **state)
 	assert_null(identity_keyname_owner(&id, "shared"));
 	identity_free(&id);
 	store_close(s);
-	unlink(path);
+	tdb_destroy(&t);
 }
 
 int main(void)
