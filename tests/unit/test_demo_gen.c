@@ -395,7 +395,7 @@ static void test_layout_and_content(void **st)
 	make_tmp(dir);
 	ms = gen_ms(dir, &o);
 	print_message("generated %d requests over %d days in %.1f ms\n", TARGET, DAYS, ms);
-	assert_true(ms < 5000); /* about 0.1-0.4 s normally; slack for sanitizers */
+	/* informational only: speed is bench/'s job, never a unit test's */
 	check_tree(dir, END_MS - DAYS * MS_PER_DAY, &s);
 
 	distinct = distinct_requests(&s.usage, &streamed);

@@ -309,7 +309,8 @@ static void test_job_states(void **state)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		sync_job_free(j);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		assert_true(t1.tv_sec - t0.tv_sec < 5);
+		/* the lock wait gives up after 60 s: well under that means cancelled */
+		assert_true(t1.tv_sec - t0.tv_sec < 30);
 	}
 	other->ops->sync_unlock(other);
 	store_close(other);
