@@ -25,6 +25,8 @@ const struct command commands[] = {
 	{ "org", cmd_org, "organisation spend, people, teams and attribution coverage from the store" },
 	{ "serve", cmd_serve, "serve the dashboard and REST API (default http://127.0.0.1:3001/)" },
 	{ "retention", cmd_retention, "show or set how long history is kept: retention [DAYS|forever]" },
+	{ "token", cmd_token, "team server tokens: token create --role admin|ingest|read | list | revoke ID" },
+	{ "push", cmd_push, "send this machine's new usage records to a team server: push --server URL --token T" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },

@@ -62,6 +62,12 @@ static const struct opt opts[] = {
 	{ "no-watch", 0, O_FLAG, F(no_watch), "serve: do not watch the transcript folders (inotify)" },
 	{ "retention-days", 0, O_STR, F(retention_days), "serve: keep N days of history, or forever (the default); stored in the database" },
 	{ "messages", 0, O_BYTES, F(demo_messages), "demo: about N assistant requests (default 6000; benchmarks use 1000000)" },
+	{ "role", 0, O_STR, F(role), "token create: admin, ingest or read" },
+	{ "name", 0, O_STR, F(token_name), "token create: a label for the token" },
+	{ "person", 0, O_STR, F(person), "token create: the person (email) an ingest token pushes for" },
+	{ "privacy", 0, O_STR, F(privacy), "token create: team = a read token sees team-level figures only" },
+	{ "server", 0, O_STR, F(server), "push: the team server's URL" },
+	{ "include-paths", 0, O_FLAG, F(include_paths), "push: also send transcript paths (off by default)" },
 };
 
 static const char *const weekdays[] = { "sunday", "monday", "tuesday", "wednesday",

@@ -49,6 +49,13 @@ struct cli_ctx {
 	bool no_watch;             /* --no-watch: no inotify (serve) */
 	const char *retention_days;/* --retention-days N|forever (serve: stores the setting) */
 	int64_t demo_messages;     /* demo: --messages N assistant requests (default 6000) */
+	/* token, push (team server) */
+	const char *role;          /* token create --role admin|ingest|read */
+	const char *token_name;    /* token create --name N */
+	const char *person;        /* token create --person EMAIL */
+	const char *privacy;       /* token create --privacy team */
+	const char *server;        /* push --server URL */
+	bool include_paths;        /* push --include-paths: send transcript paths */
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */
@@ -96,6 +103,8 @@ int cmd_help(struct cli_ctx *c);
 int cmd_pull(struct cli_ctx *c);
 int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
+int cmd_token(struct cli_ctx *c);
+int cmd_push(struct cli_ctx *c);
 
 extern const struct command commands[];
 

@@ -23,8 +23,9 @@ const struct http_route http_routes[] = {
 	{ HTTP_GET, "/api/sync/status", api_sync_status, API },
 	{ HTTP_GET, "/api/sync/preview", api_sync_preview, API },
 	{ HTTP_GET, "/api/sync/stats", api_sync_stats, API },
-	{ HTTP_POST, "/api/sync/run", api_sync_run, API },
-	{ HTTP_POST, "/api/sync/reset", api_sync_reset, API },
+	{ HTTP_POST, "/api/sync/run", api_sync_run, API | ROUTE_ADMIN },
+	{ HTTP_POST, "/api/sync/reset", api_sync_reset, API | ROUTE_ADMIN },
+	{ HTTP_POST, "/api/ingest/usage", api_ingest_usage, API | ROUTE_INGEST | ROUTE_BIG_BODY },
 	/* static dashboard files: everything that is not /api/ (see api_static) */
 	{ HTTP_GET, "/", api_static, ROUTE_PREFIX },
 	{ 0, NULL, NULL, 0 },
