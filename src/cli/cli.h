@@ -103,6 +103,7 @@ int cmd_help(struct cli_ctx *c);
 int cmd_pull(struct cli_ctx *c);
 int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
+int cmd_import(struct cli_ctx *c);
 int cmd_token(struct cli_ctx *c);
 int cmd_push(struct cli_ctx *c);
 
