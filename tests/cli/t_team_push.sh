@@ -36,7 +36,10 @@ for ((i = 0; i < N; i++)); do
   cp -r "$CC_CORPUS/projects/${P[$i]}" "$T/u/projects/"
 done
 cp -r "$CC_CORPUS/projects/${P[0]}" "$T/m3/projects/"
-for m in m1 m2 m3 u; do aiu sync --db "$T/$m.db" --claude-dir "$T/$m" -q; done
+# Machines are laptops: their stores are SQLite files on every run; the team
+# server's store (and so every aiu --db "$SRV") is the backend under test.
+local_aiu() { "$AIU_BIN" "$@"; }
+for m in m1 m2 m3 u; do local_aiu sync --db "$T/$m.db" --claude-dir "$T/$m" -q; done
 
 SRV="$T/srv.db"
 ING_A=$(aiu token create --db "$SRV" --role ingest --person Alice@Example.com --name laptop 2>"$T/tc.err")
@@ -53,7 +56,7 @@ check "token list never shows a whole token" bash -c "! grep -qe '$ING_A' -e '$R
 
 check "server starts" start_server --db "$(db "$SRV")" --listen 127.0.0.1:0 --no-watch --sync-interval 0 --verbose
 U=${SRV_URL%/}
-push() { aiu push --db "$1" --server "$2" --token "$3" --no-sync --json; }
+push() { local_aiu push --db "$1" --server "$2" --token "$3" --no-sync --json; }
 
 push "$T/m1.db" "$U" "$ING_A" > "$T/p1.json" 2> "$T/p1.err"
 check "machine 1 pushes everything it has" [ "$(jget "$T/p1.json" "d['sent'] == d['scanned'] > 0 and d['new'] == d['sent']")" = True ]
@@ -61,11 +64,11 @@ check "pushes go in capped batches" [ "$(jget "$T/p1.json" "d['batches'] == (d['
 push "$T/m2.db" "$U" "$ING_B" > "$T/p2.json" 2> "$T/p2.err"
 check "machine 2's overlap is recognised as duplicate" [ "$(jget "$T/p2.json" "d['duplicate'] > 0 and d['new'] + d['duplicate'] + d['replaced'] == d['sent']")" = True ]
 
-totals() { aiu "$1" --db "$2" --no-sync --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(json.dumps(d.get('totals', d), sort_keys=True))"; }
+totals() { if [ "$2" = "$SRV" ]; then aiu "$1" --db "$2" --no-sync --json; else local_aiu "$1" --db "$2" --no-sync --json; fi | python3 -c "import json,sys; d=json.load(sys.stdin); print(json.dumps(d.get('totals', d), sort_keys=True))"; }
 for r in daily models tools; do
   check "server $r totals equal the union's" [ "$(totals $r "$SRV")" = "$(totals $r "$T/u.db")" ]
 done
-check "server request count equals the union's" [ "$(aiu daily --db "$SRV" --no-sync --json | python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['requests'])")" = "$(aiu daily --db "$T/u.db" --no-sync --json | python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['requests'])")" ]
+check "server request count equals the union's" [ "$(aiu daily --db "$SRV" --no-sync --json | python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['requests'])")" = "$(local_aiu daily --db "$T/u.db" --no-sync --json | python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['requests'])")" ]
 http GET "$U/api/analytics/overview" "$READ" > "$T/ov.srv"
 check "the API serves pushed data" [ "$(sed -n 1p "$T/ov.srv")" = 200 ]
 BEFORE=$(totals daily "$SRV")
@@ -78,10 +81,10 @@ check "records pushed twice are all duplicates" [ "$(jget "$T/p4.json" "d['sent'
 check "and totals do not move" [ "$(totals daily "$SRV")" = "$BEFORE" ]
 
 # refused pushes: no token, wrong token, read-only, admin without a person
-check "push without a token is refused" bash -c "! '$AIU_BIN' push --db '$(db "$T/m3.db")' --server '$U' --no-sync 2>'$T/r0.err'"
-check "push with a wrong token is refused" bash -c "! '$AIU_BIN' push --db '$(db "$T/m3.db")' --server '$U' --token 'aiu_${ING_A:4:8}0000000000000000000000000000000000000000000000000000000' --no-sync 2>'$T/r1.err'"
-check "push with a read token is refused" bash -c "! '$AIU_BIN' push --db '$(db "$T/m3.db")' --server '$U' --token '$READ' --no-sync 2>'$T/r2.err'"
-check "push with an admin token (no person) is refused" bash -c "! '$AIU_BIN' push --db '$(db "$T/m3.db")' --server '$U' --token '$ADMIN' --no-sync 2>'$T/r3.err'"
+check "push without a token is refused" bash -c "! '$AIU_BIN' push --db '$T/m3.db' --server '$U' --no-sync 2>'$T/r0.err'"
+check "push with a wrong token is refused" bash -c "! '$AIU_BIN' push --db '$T/m3.db' --server '$U' --token 'aiu_${ING_A:4:8}0000000000000000000000000000000000000000000000000000000' --no-sync 2>'$T/r1.err'"
+check "push with a read token is refused" bash -c "! '$AIU_BIN' push --db '$T/m3.db' --server '$U' --token '$READ' --no-sync 2>'$T/r2.err'"
+check "push with an admin token (no person) is refused" bash -c "! '$AIU_BIN' push --db '$T/m3.db' --server '$U' --token '$ADMIN' --no-sync 2>'$T/r3.err'"
 check "the refusal says why" grep -q "refused the token (HTTP 401)" "$T/r1.err"
 check "a read token gets 403" grep -q "HTTP 403" "$T/r2.err"
 check "refused pushes change nothing" [ "$(totals daily "$SRV")" = "$BEFORE" ]
@@ -115,7 +118,7 @@ check "a body over 4 MiB -> 413" [ "$(sed -n 1p "$T/h5")" = 413 ]
 # revoked tokens stop working
 ID_B=$(aiu token list --db "$SRV" | awk -v p="${ING_B:0:12}" '$2 == p { print $1 }')
 aiu token revoke --db "$SRV" "$ID_B" > /dev/null
-check "a revoked token is refused" bash -c "! '$AIU_BIN' push --db '$(db "$T/m3.db")' --server '$U' --token '$ING_B' --no-sync 2>/dev/null"
+check "a revoked token is refused" bash -c "! '$AIU_BIN' push --db '$T/m3.db' --server '$U' --token '$ING_B' --no-sync 2>/dev/null"
 check "revoking twice is an error" bash -c "! '$AIU_BIN' token revoke --db '$(db "$SRV")' '$ID_B' 2>/dev/null"
 
 check "SIGTERM stops the server" stop_server
@@ -138,7 +141,7 @@ PY
 python3 "$T/cap.py" "$T/cap.body" > "$T/cap.port" & CAP=$!
 for _ in $(seq 1 100); do [ -s "$T/cap.port" ] && break; sleep 0.05; done
 CU="http://127.0.0.1:$(cat "$T/cap.port")"
-aiu push --db "$T/m3.db" --server "$CU" --token "$ING_A" --no-sync -q
+local_aiu push --db "$T/m3.db" --server "$CU" --token "$ING_A" --no-sync -q
 check "without --include-paths no path is sent" bash -c "! grep -q '\"path\"' '$T/cap.body' && ! grep -q '.jsonl' '$T/cap.body'"
 # every key and value sent, against the transcripts' text blocks
 cat > "$T/what.py" <<'PY2'
@@ -171,7 +174,7 @@ print(n)
 PY2
 check "only numbers and identifiers are sent (no message text)" python3 "$T/what.py" "$T/cap.body" "$T/m3" nopaths
 : > "$T/cap.body"
-aiu push --db "$T/m3.db" --server "http://localhost:$(cat "$T/cap.port")/" --token "$ING_A" --no-sync --include-paths -q
+local_aiu push --db "$T/m3.db" --server "http://localhost:$(cat "$T/cap.port")/" --token "$ING_A" --no-sync --include-paths -q
 check "with --include-paths transcript paths are sent" grep -q '"path":"[^"]*\.jsonl"' "$T/cap.body"
 check "and still no text" python3 "$T/what.py" "$T/cap.body" "$T/m3" paths
 kill "$CAP" 2>/dev/null; wait "$CAP" 2>/dev/null || true
