@@ -60,15 +60,6 @@ ING=$(aiu token create --db "$DB" --role ingest --person carol@example.com 2>>"$
 check "--privacy team is for read tokens only" bash -c "! '$AIU_BIN' token create --db '$(db "$DB")' --role admin --privacy team 2>>'$OUT'"
 aiu token list --db "$DB" >> "$OUT" 2>&1
 
-# The server must be able to run on this backend for the HTTP checks.
-if ! aiu serve --db "$DB" --listen 127.0.0.1:0 --no-watch --sync-interval 0 --exit-after-ms 300 > "$T/probe.out" 2>&1; then
-  if [ "$AIU_TEST_BACKEND" = pg ]; then
-    echo "ok - # SKIP serve does not start on PostgreSQL yet (the backend lacks read_only/data_version ops, branch pgport)"
-    finish; exit $?
-  fi
-  fail "serve starts"
-fi
-
 check "with store tokens the server may listen off loopback" start_server --db "$(db "$DB")" --listen 0.0.0.0:0 --no-watch --sync-interval 0 --verbose
 PORT=${SRV_URL##*:}; PORT=${PORT%/}
 U="http://127.0.0.1:$PORT"
@@ -127,7 +118,7 @@ if [ "$AIU_TEST_BACKEND" = pg ]; then
 fi
 leaks=""
 for s in "${SECRETS[@]}"; do
-  for f in "$T/serve.out" "$T/serve.err" "$OUT" "$T/probe.out"; do
+  for f in "$T/serve.out" "$T/serve.err" "$OUT"; do
     grep -qF -- "$s" "$f" && leaks="$leaks ${s:0:6}...@$(basename "$f")"
   done
 done
