@@ -311,7 +311,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 				    capbuf, sizeof(capbuf), &ball) == MATCH_OK &&
 		    (brt->flags & ROUTE_BIG_BODY))
 			c->body.max = HTTP_BIG_BODY_MAX; /* nothing allocated yet */
-		if (!cl || parse_i64_range(cl, 0, (int64_t)c->body.max - 1, &n) == AIU_OK)
+		if (!cl || parse_i64_range(cl, 0, (int64_t)c->body.max, &n) == AIU_OK)
 			return MHD_YES;
 		c->too_large = true;
 	} else if (*upload_data_size) { /* body chunk: keep up to the cap, then discard */
