@@ -121,6 +121,24 @@ aiu token revoke --db "$SRV" "$ID_B" > /dev/null
 check "a revoked token is refused" bash -c "! env -u AIU_TEST_REQUIRE_PG '$AIU_BIN' push --db '$T/m3.db' --server '$U' --token '$ING_B' --no-sync 2>/dev/null"
 check "revoking twice is an error" bash -c "! '$AIU_BIN' token revoke --db '$(db "$SRV")' '$ID_B' 2>/dev/null"
 
+# a laptop's `serve` with a [push] section pushes on its interval
+BEFORE2=$(totals daily "$SRV")
+printf '[push]\nserver = %s\ntoken = %s\ninterval = 1\n' "$U" "$ING_A" > "$T/laptop.ini"
+chmod 600 "$T/laptop.ini"
+env -u AIU_TEST_REQUIRE_PG "$AIU_BIN" serve --db "$T/m3.db" --config "$T/laptop.ini" --listen 127.0.0.1:0 \
+  --no-watch --sync-interval 0 > "$T/laptop.out" 2> "$T/laptop.err" & LAPTOP=$!
+WANT=$(env -u AIU_TEST_REQUIRE_PG sqlite3 "$T/m3.db" "SELECT count(*) FROM usage")
+for _ in $(seq 1 200); do
+  [ "$(env -u AIU_TEST_REQUIRE_PG sqlite3 "$T/m3.db" "SELECT count(*) FROM push_sent WHERE server = '$U'" 2>/dev/null)" = "$WANT" ] && break
+  sleep 0.1
+done
+check "serve with [push] pushed everything on its own" [ "$(env -u AIU_TEST_REQUIRE_PG sqlite3 "$T/m3.db" "SELECT count(*) FROM push_sent WHERE server = '$U'")" = "$WANT" ]
+kill -TERM "$LAPTOP" 2>/dev/null; wait "$LAPTOP" || true
+check "the laptop says what it pushed" grep -q "pushed $WANT records to $U" "$T/laptop.err"
+check "the team server logged the pushes" grep -q "POST /api/ingest/usage 200" "$T/serve.err"
+check "and (all duplicates) totals do not move" [ "$(totals daily "$SRV")" = "$BEFORE2" ]
+check "the laptop never prints the token" bash -c "! grep -q '$ING_A' '$T/laptop.out' '$T/laptop.err'"
+
 check "SIGTERM stops the server" stop_server
 # what is sent: numbers and identifiers only (no message text), paths only on request
 # a capture server records what push sends
