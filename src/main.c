@@ -27,6 +27,8 @@ const struct command commands[] = {
 	{ "retention", cmd_retention, "show or set how long history is kept: retention [DAYS|forever]" },
 	{ "import", cmd_import, "import claude-ai FILE...: claude.ai audit-log export (ZIP, CSV or JSON)" },
 	{ "metabase", cmd_metabase, "metabase provision --metabase-url URL: database, collection, cards, dashboards" },
+	{ "token", cmd_token, "team server tokens: token create --role admin|ingest|read | list | revoke ID" },
+	{ "push", cmd_push, "send this machine's new usage records to a team server: push --server URL --token T" },
 	{ "demo", cmd_demo, "write a realistic demo history into its own database" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },

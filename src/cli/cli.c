@@ -70,6 +70,12 @@ static const struct opt opts[] = {
 	{ "db-port", 0, O_STR, F(mb_db_port), "metabase: PostgreSQL port as the Metabase server reaches it" },
 	{ "sqlite-path", 0, O_STR, F(mb_sqlite_path), "metabase: the SQLite file's path on the Metabase host" },
 	{ "dry-run", 0, O_FLAG, F(dry_run), "metabase: print the plan, write nothing" },
+	{ "role", 0, O_STR, F(role), "token create: admin, ingest or read" },
+	{ "name", 0, O_STR, F(token_name), "token create: a label for the token" },
+	{ "person", 0, O_STR, F(person), "token create: the person (email) an ingest token pushes for" },
+	{ "privacy", 0, O_STR, F(privacy), "token create: team = a read token sees team-level figures only" },
+	{ "server", 0, O_STR, F(server), "push: the team server's URL" },
+	{ "include-paths", 0, O_FLAG, F(include_paths), "push: also send transcript paths (off by default)" },
 };
 
 static const char *const weekdays[] = { "sunday", "monday", "tuesday", "wednesday",

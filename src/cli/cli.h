@@ -53,6 +53,13 @@ struct cli_ctx {
 	const char *mb_url, *mb_api_key, *mb_user, *mb_password; /* key/password never printed */
 	const char *mb_db_host, *mb_db_port, *mb_sqlite_path;
 	bool dry_run;
+	/* token, push (team server) */
+	const char *role;          /* token create --role admin|ingest|read */
+	const char *token_name;    /* token create --name N */
+	const char *person;        /* token create --person EMAIL */
+	const char *privacy;       /* token create --privacy team */
+	const char *server;        /* push --server URL */
+	bool include_paths;        /* push --include-paths: send transcript paths */
 	const char *positional[8];
 	size_t npositional;
 	/* opened lazily; owned */
@@ -102,6 +109,8 @@ int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
 int cmd_import(struct cli_ctx *c);
 int cmd_metabase(struct cli_ctx *c);
+int cmd_token(struct cli_ctx *c);
+int cmd_push(struct cli_ctx *c);
 
 extern const struct command commands[];
 

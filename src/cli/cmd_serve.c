@@ -7,6 +7,8 @@
  * sigwait below sees them and the stop is orderly.
  */
 #include "cli/cli.h"
+#include "core/config.h"
+#include "ingest/push_timer.h"
 #include "core/strutil.h"
 #include "http/api_sync.h"
 #include "store/retention.h"
@@ -44,11 +46,37 @@ static int serve_sync_setup(struct cli_ctx *c, struct sync_service *svc, struct 
 	return cc_watch_start(svc->job, &wo, &svc->watch, err);
 }
 
+/* [push] server + token + interval in the config: push on that interval
+ * (ingest/push_timer.h). *out stays NULL when the section is absent. */
+static int serve_push_setup(struct cli_ctx *c, struct push_timer **out, struct aiu_err *err)
+{
+	struct aiu_config *cfg = calloc(1, sizeof(*cfg));
+	int64_t secs = 0;
+	int rc;
+	*out = NULL;
+	if (!cfg)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory");
+	if ((rc = config_load(cfg, c->config_file, err)) < 0 || !cfg->push_server[0])
+		goto out;
+	if (parse_i64_range(cfg->push_interval[0] ? cfg->push_interval : "3600", 1, 7 * 86400,
+			    &secs) < 0) {
+		rc = aiu_errf(err, AIU_EARG, "%s: [push] interval must be 1..604800 seconds, got '%s'",
+			      cfg->path, cfg->push_interval);
+		goto out;
+	}
+	rc = push_timer_start(c->db_path, cfg->push_server, cfg->push_token, secs, out, err);
+out:
+	memset(cfg, 0, sizeof(*cfg)); /* holds secrets */
+	free(cfg);
+	return rc;
+}
+
 int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 {
 	struct http_server_opts o = { 0 };
 	struct http_server *srv = NULL;
 	struct sync_service svc = { NULL, NULL };
+	struct push_timer *pusher = NULL;
 	char bound[128];
 	sigset_t set;
 	const char *env_token = getenv("AIUSAGE_TOKEN");
@@ -74,6 +102,8 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	if ((rc = serve_sync_setup(c, &svc, err)) < 0)
 		goto out;
 	o.ext = &svc;
+	if ((rc = serve_push_setup(c, &pusher, err)) < 0)
+		goto out;
 	if ((rc = http_server_start(&o, &srv, bound, sizeof(bound), err)) < 0)
 		goto out;
 	printf("aiusage: serving http://%s/\n", bound);
@@ -90,6 +120,7 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	}
 	rc = AIU_OK;
 out:
+	push_timer_stop(pusher);
 	http_server_stop(srv);   /* handlers use the job: stop them first */
 	cc_watch_stop(svc.watch);
 	sync_job_free(svc.job);  /* cancels a running sync between batches */

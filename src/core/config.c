@@ -27,6 +27,9 @@ static const struct ckey keys[] = {
 	{ "seats", "cursor", C_CENTS, CF(seat_cents_cursor) },
 	{ "pull", "backfill_days", C_DAYS, CF(backfill_days) },
 	{ "pull", "schedule", C_STR, CF(schedule) },
+	{ "push", "server", C_URL, CF(push_server) },
+	{ "push", "token", C_SECRET, CF(push_token) },
+	{ "push", "interval", C_STR, CF(push_interval) },
 };
 
 /* Environment overrides: applied after the file. */
@@ -35,6 +38,7 @@ static const struct { const char *env; size_t off, cap; } envs[] = {
 	{ "ANTHROPIC_BASE_URL", CF(anthropic_base_url) },
 	{ "CURSOR_API_KEY", CF(cursor_api_key) },
 	{ "CURSOR_BASE_URL", CF(cursor_base_url) },
+	{ "AIUSAGE_PUSH_TOKEN", CF(push_token) },
 };
 
 void config_defaults(struct aiu_config *c)
@@ -219,7 +223,7 @@ int config_load(struct aiu_config *c, const char *path, struct aiu_err *err)
 			goto out;
 		{
 			struct stat st;
-			c->insecure_file = (c->anthropic_admin_key[0] || c->cursor_api_key[0]) &&
+			c->insecure_file = (c->anthropic_admin_key[0] || c->cursor_api_key[0] || c->push_token[0]) &&
 					   fstat(fileno(f), &st) == 0 && (st.st_mode & 077);
 		}
 	}

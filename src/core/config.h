@@ -48,6 +48,9 @@ struct aiu_config {
 	int64_t seat_cents_cursor;     /* -1 = not configured */
 	int64_t backfill_days;         /* default 90 */
 	char schedule[64];             /* default "hourly" */
+	char push_server[1024];        /* [push] server: team server URL ("" = none) */
+	char push_token[512];          /* [push] token: ingest token (secret) */
+	char push_interval[32];        /* [push] interval: seconds between serve's pushes */
 	bool insecure_file;            /* the file sets a key and is group/other readable */
 };
 

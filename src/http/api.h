@@ -13,6 +13,9 @@ int api_model_distribution(struct http_req *q, struct http_resp *r);
 int api_tool_usage(struct http_req *q, struct http_resp *r);
 int api_projects(struct http_req *q, struct http_resp *r);
 
+/* api_ingest.c: POST /api/ingest/usage (pushes from `aiusage push`) */
+int api_ingest_usage(struct http_req *q, struct http_resp *r);
+
 /* api_service.c */
 int api_health(struct http_req *q, struct http_resp *r);
 int api_openapi(struct http_req *q, struct http_resp *r);

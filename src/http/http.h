@@ -29,11 +29,13 @@
 #include "core/err.h"
 #include "core/jsonw.h"
 #include "core/pricing.h"
+#include "core/apitoken.h"
 #include "core/tz.h"
 #include "store/store.h"
 
 #define HTTP_URL_MAX (8 * 1024)        /* longer URLs: 414 */
 #define HTTP_BODY_MAX (4 * 1024)       /* longer bodies: 413 PAYLOAD_TOO_LARGE */
+#define HTTP_BIG_BODY_MAX ((size_t)4 << 20) /* the same for ROUTE_BIG_BODY routes (push) */
 #define HTTP_MAX_ARGS 32               /* query arguments kept per request */
 #define HTTP_MAX_CAPS 4                /* ":name" captures per pattern */
 #define HTTP_MAX_HEADERS 8             /* extra response headers */
@@ -56,6 +58,20 @@ enum {
 	                           /api/ paths always do, so nothing leaks) */
 	ROUTE_CACHE = 1u << 1,  /* GET body may be cached per (normalised URL, data version) */
 	ROUTE_PREFIX = 1u << 2, /* pattern matches any non-/api path starting with it (static files) */
+	/* Who may call it (http_auth.c; the rule table there): */
+	ROUTE_ADMIN = 1u << 3,  /* changes server state: admin tokens only */
+	ROUTE_INGEST = 1u << 4, /* receives pushed usage: tokens with a person (ingest, admin) */
+	ROUTE_PERSON = 1u << 5, /* per-person figures: refused to --privacy team read tokens */
+	ROUTE_BIG_BODY = 1u << 6, /* body up to HTTP_BIG_BODY_MAX instead of HTTP_BODY_MAX */
+};
+
+/* Who is calling (filled by the server's auth check before the handler). */
+struct http_principal {
+	bool authenticated;    /* false: auth is off (loopback, no tokens): local user */
+	enum token_role role;  /* ROLE_ADMIN when auth is off or for --token */
+	bool privacy_team;     /* read token limited to team-level figures */
+	int64_t token_id;      /* 0 for --token or no auth */
+	char person[TOKEN_PERSON_MAX]; /* the token's person, "" = none */
 };
 
 struct http_kv {
@@ -80,6 +96,7 @@ struct http_req {
 	struct http_server *srv;           /* for http_server_*() accessors */
 	void *ext;                         /* http_server_opts.ext: other modules' context
 	                                      (the sync job), NULL when unused */
+	struct http_principal who;         /* the caller (http_auth.c) */
 	int64_t data_version;              /* store data version read at request start */
 	struct aiu_err err;                /* a handler returning < 0 fills this */
 };
@@ -192,5 +209,19 @@ struct http_server_opts {
 int http_server_start(const struct http_server_opts *o, struct http_server **out,
 		      char *bound, size_t cap, struct aiu_err *err);
 void http_server_stop(struct http_server *s);
+/* The store URI every worker opens (a handler that writes opens its own
+ * connection to it: worker connections are read-only). */
+const char *http_server_db(const struct http_server *s);
+
+/* --- auth rules (http_auth.c; pure: unit-tested) ---------------------- */
+/* May who call route rt with method m? NULL if so, else why not (for a 403). */
+const char *http_auth_deny(const struct http_route *rt, enum http_method m,
+			   const struct http_principal *who);
+/* Resolves an Authorization header against the static token (may be NULL)
+ * and the store's tokens. 0: *who filled (auth off when no token exists
+ * and no static token is set); AIU_ENOTFOUND: auth is on and the header
+ * names no valid token (401); other < 0: store failure (err set). */
+int http_auth_resolve(struct store *st, const char *static_token, const char *authz,
+		      struct http_principal *who, struct aiu_err *err);
 
 #endif

@@ -12,10 +12,12 @@ const struct http_route http_routes[] = {
 	{ HTTP_GET, "/api/health", api_health, API },
 	{ HTTP_GET, "/api/openapi.json", api_openapi, API },
 	{ HTTP_GET, "/api/analytics/overview", api_overview, CACHED },
-	{ HTTP_GET, "/api/analytics/sessions", api_sessions, CACHED },
+	/* sessions belong to one person each: ROUTE_PERSON (hidden from
+	 * --privacy team read tokens) */
+	{ HTTP_GET, "/api/analytics/sessions", api_sessions, CACHED | ROUTE_PERSON },
 	/* not cached: message text is read from transcript files, outside the
 	 * store's data version */
-	{ HTTP_GET, "/api/analytics/sessions/:id", api_session_detail, API },
+	{ HTTP_GET, "/api/analytics/sessions/:id", api_session_detail, API | ROUTE_PERSON },
 	{ HTTP_GET, "/api/analytics/daily-usage", api_daily_usage, CACHED },
 	{ HTTP_GET, "/api/analytics/model-distribution", api_model_distribution, CACHED },
 	{ HTTP_GET, "/api/analytics/tool-usage", api_tool_usage, CACHED },
@@ -23,8 +25,9 @@ const struct http_route http_routes[] = {
 	{ HTTP_GET, "/api/sync/status", api_sync_status, API },
 	{ HTTP_GET, "/api/sync/preview", api_sync_preview, API },
 	{ HTTP_GET, "/api/sync/stats", api_sync_stats, API },
-	{ HTTP_POST, "/api/sync/run", api_sync_run, API },
-	{ HTTP_POST, "/api/sync/reset", api_sync_reset, API },
+	{ HTTP_POST, "/api/sync/run", api_sync_run, API | ROUTE_ADMIN },
+	{ HTTP_POST, "/api/sync/reset", api_sync_reset, API | ROUTE_ADMIN },
+	{ HTTP_POST, "/api/ingest/usage", api_ingest_usage, API | ROUTE_INGEST | ROUTE_BIG_BODY },
 	/* static dashboard files: everything that is not /api/ (see api_static) */
 	{ HTTP_GET, "/", api_static, ROUTE_PREFIX },
 	{ 0, NULL, NULL, 0 },

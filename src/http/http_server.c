@@ -82,21 +82,6 @@ static void store_give(struct http_server *s, size_t slot)
 
 /* --- helpers ------------------------------------------------------------ */
 
-/* Constant-time comparison of the presented token with ours. */
-static bool token_ok(const char *want, const char *auth)
-{
-	size_t wn = strlen(want), an;
-	unsigned char diff = 0;
-	if (!auth || strncmp(auth, "Bearer ", 7) != 0)
-		return false;
-	auth += 7;
-	an = strlen(auth);
-	diff = (unsigned char)(an != wn);
-	for (size_t i = 0; i < wn; i++)
-		diff |= (unsigned char)(want[i] ^ (i < an ? auth[i] : 0));
-	return diff == 0;
-}
-
 struct arg_ctx {
 	struct http_req *q;
 	bool overflow;
@@ -281,6 +266,18 @@ out:
 	buf_release(&key);
 }
 
+/* Resolves the caller (http_auth.c) with a pooled store connection. */
+static int authenticate(struct http_server *s, struct MHD_Connection *mc, struct http_req *q)
+{
+	size_t slot;
+	struct store *st = store_take(s, &slot);
+	int rc = http_auth_resolve(st, s->o.token,
+				   MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization"),
+				   &q->who, &q->err);
+	store_give(s, slot);
+	return rc;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -296,6 +293,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	enum http_match match = MATCH_NOT_FOUND;
 	bool api = is_api(url);
 	enum MHD_Result ret;
+	const char *why = NULL;
+	int arc = AIU_OK;
 
 	(void)version;
 	if (!c)
@@ -303,8 +302,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	if (!c->started) { /* headers only: refuse a declared oversize body before reading it */
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
+		const struct http_route *brt = NULL;
+		const char *bcaps[HTTP_MAX_CAPS];
+		size_t bn = 0;
+		unsigned ball = 0;
 		c->started = true;
-		if (!cl || parse_i64_range(cl, 0, HTTP_BODY_MAX, &n) == AIU_OK)
+		if (http_route_find(http_routes, http_method_parse(method), url, &brt, bcaps, &bn,
+				    capbuf, sizeof(capbuf), &ball) == MATCH_OK &&
+		    (brt->flags & ROUTE_BIG_BODY))
+			c->body.max = HTTP_BIG_BODY_MAX; /* nothing allocated yet */
+		if (!cl || parse_i64_range(cl, 0, (int64_t)c->body.max, &n) == AIU_OK)
 			return MHD_YES;
 		c->too_large = true;
 	} else if (*upload_data_size) { /* body chunk: keep up to the cap, then discard */
@@ -343,14 +350,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		}
 	} else if ((match = http_route_find(http_routes, q.method, url, &rt, q.caps, &q.ncaps,
 					    capbuf, sizeof(capbuf), &allowed),
-		    api && s->o.token && (match != MATCH_OK || (rt->flags & ROUTE_AUTH))) &&
-		   !token_ok(s->o.token, MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
-								     "Authorization"))) {
-		/* every /api/ path needs the token, unknown ones too (nothing leaks) */
-		http_error(&rs, 401, "UNAUTHORIZED", "missing or wrong bearer token", NULL, NULL);
-		http_resp_header(&rs, "WWW-Authenticate", "Bearer");
+		    api && (match != MATCH_OK || (rt->flags & ROUTE_AUTH))) &&
+		   (arc = authenticate(s, mc, &q)) < 0) {
+		/* every /api/ path needs a token when auth is on, unknown ones too
+		 * (nothing leaks) */
+		if (arc == AIU_ENOTFOUND) {
+			http_error(&rs, 401, "UNAUTHORIZED", "missing or wrong bearer token", NULL, NULL);
+			http_resp_header(&rs, "WWW-Authenticate", "Bearer");
+		} else {
+			fprintf(stderr, "aiusage: auth: %s\n", q.err.msg);
+			http_error(&rs, 500, "DATABASE_ERROR", "the store failed", NULL, NULL);
+		}
+	} else if (api && match == MATCH_OK && (rt->flags & ROUTE_AUTH) &&
+		   (why = http_auth_deny(rt, q.method, &q.who))) {
+		http_error(&rs, 403, "FORBIDDEN", why, NULL, NULL);
 	} else if (c->too_large) {
-		http_error(&rs, 413, "PAYLOAD_TOO_LARGE", "request body over 4 KiB", "body", NULL);
+		http_error(&rs, 413, "PAYLOAD_TOO_LARGE",
+			   c->body.max > HTTP_BODY_MAX ? "request body over 4 MiB" : "request body over 4 KiB",
+			   "body", NULL);
 	} else {
 		switch (match) {
 		case MATCH_OK:
@@ -474,11 +491,6 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 	pthread_cond_init(&s->cv, NULL);
 	if ((rc = parse_listen(o->listen, &a, err)) < 0)
 		goto out;
-	if (!a.loopback && (!o->token || !*o->token)) {
-		rc = aiu_errf(err, AIU_EARG, "refusing to listen on non-loopback address %s without a token "
-			      "(--token or AIUSAGE_TOKEN)", o->listen);
-		goto out;
-	}
 	if (o->token && !*o->token)
 		s->o.token = NULL;
 	if ((rc = http_cache_new(o->cache_entries ? o->cache_entries : 256,
@@ -499,6 +511,18 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 				s->nstores++; /* opened: closed with the others */
 			goto out;
 		}
+	if (!a.loopback && (!o->token || !*o->token)) {
+		int64_t active = 0;
+		struct store *st = s->stores[0];
+		if (st->ops->token_active_count &&
+		    (rc = st->ops->token_active_count(st, &active, err)) < 0)
+			goto out;
+		if (active == 0) {
+			rc = aiu_errf(err, AIU_EARG, "refusing to listen on non-loopback address %s without a token "
+				      "(--token, AIUSAGE_TOKEN or `aiusage token create`)", o->listen);
+			goto out;
+		}
+	}
 	s->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | (a.v6 ? MHD_USE_IPv6 : 0), 0, NULL,
 				NULL, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a.ss,
@@ -525,6 +549,11 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 out:
 	http_server_stop(s);
 	return rc;
+}
+
+const char *http_server_db(const struct http_server *s)
+{
+	return s->o.db_path;
 }
 
 void http_server_stop(struct http_server *s)

@@ -157,6 +157,20 @@ const struct migration sqlite_migrations[] = {
 "CREATE INDEX usage_ts ON usage(ts);\n"
 "CREATE INDEX messages_ts ON messages(ts);\n"
 },
+/* 5: team server: API tokens (only SHA-256 hashes), the push client's
+ * per-server checkpoint, and the person behind each pushed request. */
+{ 5, "team: api tokens, push checkpoints, pushed request owners",
+"CREATE TABLE api_tokens(id INTEGER PRIMARY KEY, prefix TEXT NOT NULL,\n"
+"  hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',\n"
+"  person TEXT NOT NULL DEFAULT '', privacy TEXT NOT NULL DEFAULT '',\n"
+"  created_ms INTEGER NOT NULL, revoked_ms INTEGER NOT NULL DEFAULT 0);\n"
+"CREATE INDEX api_tokens_prefix ON api_tokens(prefix);\n"
+"CREATE TABLE push_sent(server TEXT NOT NULL, key INTEGER NOT NULL, sig INTEGER NOT NULL,\n"
+"  PRIMARY KEY(server, key)) WITHOUT ROWID;\n"
+"CREATE TABLE push_usage(msg_id TEXT NOT NULL, req_id TEXT NOT NULL, person TEXT NOT NULL,\n"
+"  first_ms INTEGER NOT NULL, PRIMARY KEY(msg_id, req_id)) WITHOUT ROWID;\n"
+},
+
 /* 6: reporting views for BI tools (docs/VIEWS.md is their contract). Days
  * are UTC 'YYYY-MM-DD' text; money is integer nano-dollars (cost_nano) with
  * a display-only dollar column; the bill and estimates are separate rows

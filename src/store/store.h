@@ -23,6 +23,7 @@
 
 #include "core/err.h"
 #include "store/org.h"
+#include "store/team.h"
 
 #define BUCKET_MS (15 * 60 * 1000LL) /* rollup bucket: every zone offset is a multiple */
 
@@ -398,6 +399,30 @@ struct store_ops {
 				 bool *inserted, struct aiu_err *err);
 	int (*cursor_change_put)(struct store *s, const struct cursor_change *c,
 				 bool *inserted, struct aiu_err *err);
+	/* --- team server (store/team.h; migration 5). NULL on a backend that
+	 * lacks them. Writes run inside begin/commit. */
+	int (*token_add)(struct store *s, struct api_token *t, struct aiu_err *err);
+	/* Every token (revoked too), by id. */
+	int (*token_scan)(struct store *s, int (*cb)(void *ctx, const struct api_token *t),
+			  void *ctx, struct aiu_err *err);
+	/* Active tokens with this prefix (normally one). */
+	int (*token_find)(struct store *s, const char *prefix,
+			  int (*cb)(void *ctx, const struct api_token *t), void *ctx,
+			  struct aiu_err *err);
+	int (*token_active_count)(struct store *s, int64_t *n, struct aiu_err *err);
+	/* Marks id revoked at now_ms; *found = false if no active token has it. */
+	int (*token_revoke)(struct store *s, int64_t id, int64_t now_ms, bool *found,
+			    struct aiu_err *err);
+	int (*push_sent_get)(struct store *s, const char *server, int64_t key, int64_t *sig,
+			     bool *found, struct aiu_err *err);
+	int (*push_sent_put)(struct store *s, const char *server, int64_t key, int64_t sig,
+			     struct aiu_err *err);
+	/* Insert-if-absent: the first person to push a request keeps it. */
+	int (*push_person_put)(struct store *s, const char *msg_id, const char *req_id,
+			       const char *person, int64_t now_ms, struct aiu_err *err);
+	/* All usage rows, in key order (the push client's scan). */
+	int (*usage_scan)(struct store *s, int (*cb)(void *ctx, const struct usage_row *r),
+			  void *ctx, struct aiu_err *err);
 };
 
 struct store {

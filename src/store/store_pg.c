@@ -21,6 +21,7 @@
  * Secrets: base.uri is the redacted URI; the password is only handed to
  * libpq and scrubbed from its messages.
  */
+#include "store/team_pg.h"
 #include "store/store_pg_int.h"
 #include "store/store_pg_org.h"
 #include "store/migrations.h"
@@ -641,6 +642,15 @@ static const struct store_ops pg_ops = {
 	.cursor_spend_scan = pg_cursor_spend_scan,
 	.cursor_commit_put = pg_cursor_commit_put,
 	.cursor_change_put = pg_cursor_change_put,
+	.token_add = pg_token_add,
+	.token_scan = pg_token_scan,
+	.token_find = pg_token_find,
+	.token_active_count = pg_token_active_count,
+	.token_revoke = pg_token_revoke,
+	.push_sent_get = pg_push_sent_get,
+	.push_sent_put = pg_push_sent_put,
+	.push_person_put = pg_push_person_put,
+	.usage_scan = pg_usage_scan,
 };
 
 /* Runs one migration step in its own transaction with the version bump. */

@@ -9,6 +9,7 @@
 #include "store/org_sqlite_int.h"
 #include "store/migrations.h"
 #include "store/org_sqlite.h"
+#include "store/team_sqlite.h"
 #include "core/buf.h"
 #include "core/kmap.h"
 #include "core/strutil.h"
@@ -907,6 +908,15 @@ static const struct store_ops sqlite_ops = {
 	.cursor_spend_scan = sq_cursor_spend_scan,
 	.cursor_commit_put = sq_cursor_commit_put,
 	.cursor_change_put = sq_cursor_change_put,
+	.token_add = sq_token_add,
+	.token_scan = sq_token_scan,
+	.token_find = sq_token_find,
+	.token_active_count = sq_token_active_count,
+	.token_revoke = sq_token_revoke,
+	.push_sent_get = sq_push_sent_get,
+	.push_sent_put = sq_push_sent_put,
+	.push_person_put = sq_push_person_put,
+	.usage_scan = sq_usage_scan,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version
