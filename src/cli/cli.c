@@ -61,6 +61,7 @@ static const struct opt opts[] = {
 	{ "sync-interval", 0, O_STR, F(sync_interval), "serve: also sync every N seconds (default 60 without inotify; 0 = never)" },
 	{ "no-watch", 0, O_FLAG, F(no_watch), "serve: do not watch the transcript folders (inotify)" },
 	{ "retention-days", 0, O_STR, F(retention_days), "serve: keep N days of history, or forever (the default); stored in the database" },
+	{ "pull-interval", 0, O_STR, F(pull_interval), "serve: scheduled pulls: off, hourly, N[s|m|h] (default [pull] schedule when a key is set, else off)" },
 	{ "messages", 0, O_BYTES, F(demo_messages), "demo: about N assistant requests (default 6000; benchmarks use 1000000)" },
 };
 
