@@ -44,7 +44,7 @@ static const struct opt opts[] = {
 	{ "errors", 0, O_FLAG, F(errors), "sync: list malformed lines" },
 	{ "quiet", 'q', O_FLAG, F(quiet), "no progress or summary" },
 	{ "demo", 0, O_FLAG, F(demo), "use the demo database (see `aiusage demo`)" },
-	{ "org", 0, O_FLAG, F(org), NULL },
+	{ "org", 0, O_FLAG, F(org), "demo: also fill an organisation demo (people, teams, Anthropic usage, bill, Claude Code)" },
 	{ "start-of-week", 'w', O_WEEK, F(week_start), "weekly: sunday (default) ... saturday" },
 	{ "active", 'a', O_FLAG, F(active), "blocks: only the active block" },
 	{ "recent", 'r', O_FLAG, F(recent), "blocks: last 3 days" },
