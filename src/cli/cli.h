@@ -100,6 +100,7 @@ struct pull_source;
 const struct pull_source *cli_pull_sources(size_t *n);
 int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
+int cmd_import(struct cli_ctx *c);
 
 extern const struct command commands[];
 

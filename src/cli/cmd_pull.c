@@ -12,6 +12,7 @@
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "ingest/anthropic_pull.h"
+#include "ingest/cursor_pull.h"
 #include "ingest/pull.h"
 #include "ingest/pull_run.h"
 
@@ -21,6 +22,7 @@
 
 static const struct pull_source sources[] = {
 	{ "anthropic", anthropic_pull, "Anthropic Admin API: usage, cost, Claude Code, keys, users" },
+	{ "cursor", cursor_pull_source, "Cursor Admin API and AI Code Tracking API" },
 };
 
 const struct pull_source *cli_pull_sources(size_t *n)
