@@ -10,7 +10,11 @@
 #include "core/config.h"
 #include "ingest/push_timer.h"
 #include "core/strutil.h"
+#include "core/config.h"
+#include "http/api_org.h"
 #include "http/api_sync.h"
+#include "ingest/pull_sched.h"
+#include "core/timeutil.h"
 #include "store/retention.h"
 
 #include <errno.h>
@@ -48,43 +52,78 @@ static int serve_sync_setup(struct cli_ctx *c, struct sync_service *svc, struct 
 
 /* [push] server + token + interval in the config: push on that interval
  * (ingest/push_timer.h). *out stays NULL when the section is absent. */
-static int serve_push_setup(struct cli_ctx *c, struct push_timer **out, struct aiu_err *err)
+static int serve_push_setup(struct cli_ctx *c, const struct aiu_config *cfg,
+			    struct push_timer **out, struct aiu_err *err)
 {
-	struct aiu_config *cfg = calloc(1, sizeof(*cfg));
 	int64_t secs = 0;
-	int rc;
 	*out = NULL;
-	if (!cfg)
-		return aiu_errf(err, AIU_ENOMEM, "out of memory");
-	if ((rc = config_load(cfg, c->config_file, err)) < 0 || !cfg->push_server[0])
-		goto out;
+	if (!cfg->push_server[0])
+		return AIU_OK;
 	if (parse_i64_range(cfg->push_interval[0] ? cfg->push_interval : "3600", 1, 7 * 86400,
-			    &secs) < 0) {
-		rc = aiu_errf(err, AIU_EARG, "%s: [push] interval must be 1..604800 seconds, got '%s'",
-			      cfg->path, cfg->push_interval);
-		goto out;
+			    &secs) < 0)
+		return aiu_errf(err, AIU_EARG, "%s: [push] interval must be 1..604800 seconds, got '%s'",
+				cfg->path, cfg->push_interval);
+	return push_timer_start(c->db_path, cfg->push_server, cfg->push_token, secs, out, err);
+}
+
+/* Serve's scheduled pulls (ingest/pull_sched.h): --pull-interval, else the
+ * config's [pull] schedule when a vendor key is configured; never for the
+ * demo database. *ps stays NULL when off. */
+static int serve_pull_setup(struct cli_ctx *c, const struct aiu_config *cfg,
+			    struct org_service *org, struct pull_sched **ps, struct aiu_err *err)
+{
+	struct pull_sched_opts po;
+	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS"), *rpm = getenv("AIUSAGE_PULL_RPM");
+	const char *today = getenv("AIUSAGE_TODAY");
+	int64_t iv = 0;
+	int rc;
+
+	*ps = NULL;
+	memset(&po, 0, sizeof(po));
+	po.today = -1;
+	if (c->pull_interval) {
+		if ((rc = pull_sched_parse(c->pull_interval, &iv, err)) < 0)
+			return rc;
+	} else if (pull_sched_any_key(cfg)) {
+		if ((rc = pull_sched_parse(cfg->schedule, &iv, err)) < 0)
+			return rc;
 	}
-	rc = push_timer_start(c->db_path, cfg->push_server, cfg->push_token, secs, out, err);
-out:
-	memset(cfg, 0, sizeof(*cfg)); /* holds secrets */
-	free(cfg);
-	return rc;
+	if (c->demo || iv <= 0)
+		return AIU_OK;
+	if ((bo && *bo && parse_i64_range(bo, 1, 600000, &po.backoff_ms) < 0) ||
+	    (rpm && *rpm && parse_i64_range(rpm, 1, 1000000, &po.rpm) < 0) ||
+	    (today && *today && parse_day_arg(today, &po.today) < 0))
+		return aiu_errf(err, AIU_EARG, "AIUSAGE_HTTP_BACKOFF_MS, AIUSAGE_PULL_RPM or AIUSAGE_TODAY is malformed");
+	po.db_path = c->db_path;
+	po.cfg = cfg;
+	po.sources = cli_pull_sources(&po.nsources);
+	po.interval_s = iv;
+	if ((rc = pull_sched_start(&po, ps, err)) < 0)
+		return rc;
+	org->sched_enabled = true;
+	org->sched_interval_s = iv;
+	return AIU_OK;
 }
 
 int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 {
+	struct pull_sched *ps = NULL;
 	struct http_server_opts o = { 0 };
 	struct http_server *srv = NULL;
-	struct sync_service svc = { NULL, NULL };
+	struct sync_service svc = { NULL, NULL, NULL };
 	struct push_timer *pusher = NULL;
+	struct org_service org;
+	struct aiu_config cfg;
 	char bound[128];
 	sigset_t set;
 	const char *env_token = getenv("AIUSAGE_TOKEN");
 	int rc, sig;
 
 	if ((rc = cli_load_tz(c, err)) < 0 || (rc = cli_load_pricing(c, err)) < 0 ||
-	    (rc = cli_open_store(c, err)) < 0)
+	    (rc = cli_open_store(c, err)) < 0 || (rc = config_load(&cfg, c->config_file, err)) < 0)
 		return rc;
+	org_service_from_config(&org, &cfg);
+	svc.org = &org;
 	o.listen = c->listen ? c->listen : "127.0.0.1:3001";
 	o.db_path = c->db_path;
 	o.pricing = &c->pricing;
@@ -101,8 +140,10 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if ((rc = serve_sync_setup(c, &svc, err)) < 0)
 		goto out;
+	if ((rc = serve_pull_setup(c, &cfg, &org, &ps, err)) < 0)
+		goto out;
 	o.ext = &svc;
-	if ((rc = serve_push_setup(c, &pusher, err)) < 0)
+	if ((rc = serve_push_setup(c, &cfg, &pusher, err)) < 0)
 		goto out;
 	if ((rc = http_server_start(&o, &srv, bound, sizeof(bound), err)) < 0)
 		goto out;
@@ -122,6 +163,8 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 out:
 	push_timer_stop(pusher);
 	http_server_stop(srv);   /* handlers use the job: stop them first */
+	pull_sched_stop(ps);     /* waits for a round in progress */
+	memset(&cfg, 0, sizeof(cfg)); /* no key left in memory */
 	cc_watch_stop(svc.watch);
 	sync_job_free(svc.job);  /* cancels a running sync between batches */
 	return rc;

@@ -917,6 +917,8 @@ static const struct store_ops sqlite_ops = {
 	.push_sent_put = sq_push_sent_put,
 	.push_person_put = sq_push_person_put,
 	.usage_scan = sq_usage_scan,
+	.org_tool_day_scan = sq_org_tool_day_scan,
+	.cursor_member_scan = sq_cursor_member_scan,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version
