@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# aiu-test: sqlite-only (a browser test of the dashboard's Organisation
+# pages; the org API's backends are tested by the org API's own tests)
+#
+# Browser tests of the Organisation pages (docs/ORG_API.md): a store filled
+# by real pulls from the repo's fake vendor servers (tests/fake/), people
+# and teams from a people.csv, then `aiusage serve` WITH a token (the CSV
+# downloads must carry it) on a free loopback port, and
+# tests/e2e/org.mjs drives Debian's chromium through playwright-core: every
+# org page, figures equal to the API's, CSV downloads equal to the
+# endpoints', two pages at phone size, and the empty state on a store
+# without org data. Screenshots go to $AIU_BUILD_DIR/e2e-screenshots/org-*.
+source "$(dirname "$0")/lib.sh"
+CHROMIUM=${AIU_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  echo "not ok - $CHROMIUM missing: run scripts/deps.sh test (installs Debian's chromium)"; exit 1
+fi
+"$AIU_SRC/tests/e2e/setup.sh" # npm ci of playwright-core when missing or stale
+
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+# ---- the store: real pulls from the fake Anthropic Admin API ----------------
+FAKE="$AIU_SRC/tests/fake/fake_anthropic.py"
+KEY="sk-ant-admin01-E2EORG-$RANDOM$RANDOM"
+export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY"
+python3 "$FAKE" --key "$KEY" --idle 120 > "$T/port" &
+PIDS+=("$!")
+for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+read -r FPORT _ < "$T/port"
+export ANTHROPIC_BASE_URL="http://127.0.0.1:$FPORT"
+DB="$T/org.db"
+FROM=2026-03-01 TO=2026-04-12
+check "pull anthropic $FROM..$TO from the fake server" "$AIU_BIN" pull anthropic --db "$DB" --since "$FROM" --until "$TO"
+# people.csv: names, teams (one with a comma), and a key mapped by name
+cat > "$T/people.csv" <<'CSV'
+email,name,team,key names
+ana.lopez@corp.example,Ana López,Core,
+bo@corp.example,"Bo O'Neil",Platform,
+dee@corp.example,"Dee, the CI owner",Platform,ci-pipeline
+CSV
+check "people.csv imported" "$AIU_BIN" org --db "$DB" --people "$T/people.csv" --since "$FROM" --until "$TO"
+unset ANTHROPIC_ADMIN_KEY ANTHROPIC_BASE_URL
+
+# ---- servers -------------------------------------------------------------
+start_server() {
+  local var=$1 log=$2 pid i url
+  shift 2
+  "$AIU_BIN" serve --listen 127.0.0.1:0 "$@" > "$log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  for i in $(seq 1 300); do
+    if url=$(grep -oE 'serving http://127\.0\.0\.1:[0-9]+/' "$log" 2>/dev/null | head -1); then
+      printf -v "$var" '%s' "${url#serving }"; return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server did not start:" >&2; cat "$log" >&2; return 1
+}
+mkdir -p "$T/claude/projects"
+TOKEN=e2e-org-$RANDOM-$RANDOM-secret
+export AIUSAGE_TOKEN=$TOKEN # in the environment, not on the command line
+URL=""
+start_server URL "$T/serve.log" --db "$DB" --claude-dir "$T/claude" --no-watch --sync-interval 0
+unset AIUSAGE_TOKEN
+EMPTY_URL=""
+start_server EMPTY_URL "$T/serve-empty.log" --db "$T/empty.db" --claude-dir "$T/claude" --no-watch --sync-interval 0
+check "the org server prints its URL" [ -n "$URL" ]
+check "the empty server prints its URL" [ -n "$EMPTY_URL" ]
+code=$(curl -s -o /dev/null -w '%{http_code}' "${URL}api/org/overview")
+check "the org API wants the token (got HTTP $code)" [ "$code" = 401 ]
+
+SHOTS="${AIU_BUILD_DIR:-$T}/e2e-screenshots"
+mkdir -p "$SHOTS"
+if AIU_URL=$URL AIU_TOKEN=$TOKEN AIU_EMPTY_URL=$EMPTY_URL AIU_SHOTS=$SHOTS \
+   AIU_FROM=$FROM AIU_TO=$TO AIU_DL="$T/downloads" AIU_CHROMIUM=$CHROMIUM \
+   node "$AIU_SRC/tests/e2e/org.mjs"; then
+  ok "org browser tests (screenshots in $SHOTS/org-*)"
+else
+  fail "org browser tests (screenshots in $SHOTS/org-*; server log follows)"
+  tail -50 "$T/serve.log"
+fi
+check "the token is never logged" bash -c "! grep -q '$TOKEN' '$T/serve.log'"
+check "the admin key is never logged" bash -c "! grep -q '$KEY' '$T/serve.log' '$T/serve-empty.log'"
+for p in "${PIDS[@]:1}"; do
+  kill -TERM "$p"
+  if wait "$p"; then ok "server $p exits 0 on SIGTERM"; else fail "server $p exit status $? on SIGTERM"; fi
+done
+kill "${PIDS[0]}" 2>/dev/null || true; wait "${PIDS[0]}" 2>/dev/null || true
+PIDS=()
+finish
