@@ -25,7 +25,9 @@ export async function render(ctx) {
     { key: 'lastDataDay', label: 'Last day with data', fmt: (r) => r.lastDataDay || '–' },
     { key: 'lastFailure', label: 'Last failure', fmt: (r) => (r.lastFailure ? h('span', { class: 'bad-text' }, `${o.when(r.lastFailure.startedAt, tz)}: ${r.lastFailure.error || r.lastFailure.status}`) : 'none') },
     { key: 'gaps', label: 'Gaps (UTC days)', fmt: (r) => h('span', { class: r.gaps && r.gaps.length ? 'warn-text' : '' }, gapText(r)) },
-    { key: 'checkpoints', label: 'Checkpoints', fmt: (r) => (r.checkpoints || []).map((c) => `${c.name} ${c.day}`).join(', ') || '–' },
+    { key: 'checkpoints', label: 'Checkpoints', fmt: (r) => ((r.checkpoints || []).length
+      ? h('ul', { class: 'plain' }, r.checkpoints.map((c) => h('li', {}, h('span', { class: 'muted' }, `${c.name} `), c.day)))
+      : '–') },
   ];
   const runCols = [
     { key: 'startedAt', label: 'Started', fmt: (r) => o.when(r.startedAt, tz) },

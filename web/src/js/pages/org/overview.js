@@ -27,10 +27,10 @@ export async function render(ctx) {
     card('Run rate / month', o.money(d.runRate && d.runRate.monthlyCents), { test: 'runRate', sub: d.runRate ? `last ${d.runRate.days} days with data × 30; ${o.money(d.runRate.dailyCents)}/day` : '' }),
     card('Budget this month', b.monthlyCents ? o.money(b.monthlyCents) : 'not set', {
       test: 'budget',
-      sub: b.month ? `${b.month}: ${o.money(b.actualCents)} spent, ${o.money(b.projectedCents)} projected — ${BUDGET_STATUS[b.status] || b.status}` : '',
+      sub: b.month ? [`${b.month}: ${o.money(b.actualCents)} spent, ${o.money(b.projectedCents)} projected `,
+        h('span', { class: `status budget-${b.status}` }, BUDGET_STATUS[b.status] || b.status)] : '',
     }),
     card('Bill attributed to people', f.pct(d.coverage && d.coverage.billAttributedPct), { test: 'coverage' }));
-  if (b.status) cards.children[4].classList.add(`budget-${b.status}`);
 
   const estBox = section('Estimates (not part of the bill)',
     h('div', { class: 'cards' },
