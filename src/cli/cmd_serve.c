@@ -8,6 +8,8 @@
  */
 #include "cli/cli.h"
 #include "core/strutil.h"
+#include "core/config.h"
+#include "http/api_org.h"
 #include "http/api_sync.h"
 #include "store/retention.h"
 
@@ -48,15 +50,19 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 {
 	struct http_server_opts o = { 0 };
 	struct http_server *srv = NULL;
-	struct sync_service svc = { NULL, NULL };
+	struct sync_service svc = { NULL, NULL, NULL };
+	struct org_service org;
+	struct aiu_config cfg;
 	char bound[128];
 	sigset_t set;
 	const char *env_token = getenv("AIUSAGE_TOKEN");
 	int rc, sig;
 
 	if ((rc = cli_load_tz(c, err)) < 0 || (rc = cli_load_pricing(c, err)) < 0 ||
-	    (rc = cli_open_store(c, err)) < 0)
+	    (rc = cli_open_store(c, err)) < 0 || (rc = config_load(&cfg, c->config_file, err)) < 0)
 		return rc;
+	org_service_from_config(&org, &cfg);
+	svc.org = &org;
 	o.listen = c->listen ? c->listen : "127.0.0.1:3001";
 	o.db_path = c->db_path;
 	o.pricing = &c->pricing;

@@ -25,6 +25,7 @@ static const struct ckey keys[] = {
 	{ "cursor", "base_url", C_URL, CF(cursor_base_url) },
 	{ "seats", "claude_ai", C_CENTS, CF(seat_cents_claude_ai) },
 	{ "seats", "cursor", C_CENTS, CF(seat_cents_cursor) },
+	{ "budget", "monthly", C_CENTS, CF(budget_monthly_cents) },
 	{ "pull", "backfill_days", C_DAYS, CF(backfill_days) },
 	{ "pull", "schedule", C_STR, CF(schedule) },
 };
@@ -44,6 +45,7 @@ void config_defaults(struct aiu_config *c)
 	str_copy(c->cursor_base_url, CURSOR_DEFAULT_BASE, sizeof(c->cursor_base_url));
 	c->seat_cents_claude_ai = -1;
 	c->seat_cents_cursor = -1;
+	c->budget_monthly_cents = -1;
 	c->backfill_days = 90;
 	str_copy(c->schedule, "hourly", sizeof(c->schedule));
 }

@@ -14,6 +14,8 @@
  *   [seats]
  *   claude_ai = 3000      ; cents per seat per month
  *   cursor    = 4000
+ *   [budget]
+ *   monthly   = 500000    ; cents per month (the org's bill)
  *   [pull]
  *   backfill_days = 90
  *   schedule      = hourly
@@ -46,6 +48,7 @@ struct aiu_config {
 	char cursor_base_url[1024];
 	int64_t seat_cents_claude_ai;  /* -1 = not configured */
 	int64_t seat_cents_cursor;     /* -1 = not configured */
+	int64_t budget_monthly_cents;  /* [budget] monthly (cents); -1 = none */
 	int64_t backfill_days;         /* default 90 */
 	char schedule[64];             /* default "hourly" */
 	bool insecure_file;            /* the file sets a key and is group/other readable */

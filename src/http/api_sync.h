@@ -8,9 +8,12 @@
 #include "ingest/cc_watch.h"
 #include "ingest/sync_job.h"
 
+struct org_service;
+
 struct sync_service {
 	struct sync_job *job;      /* borrowed */
 	struct cc_watch *watch;    /* borrowed; NULL = off */
+	const struct org_service *org; /* borrowed; NULL = none (api_org.h) */
 };
 
 int api_sync_status(struct http_req *q, struct http_resp *r);

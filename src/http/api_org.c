@@ -1,0 +1,491 @@
+/* api_org.c - GET /api/org/overview, /people, /people/:email, /teams
+ * (docs/ORG_API.md). Figures come from query/org_report.c (the bill, its
+ * exact allocation to people and teams, Claude Code totals) and
+ * query/org_activity.c (per-day figures); JSON or CSV is written here.
+ * The bill and Claude Code's ESTIMATED cost are never summed. */
+#include "http/api_org.h"
+#include "query/identity.h"
+#include "query/org_activity.h"
+#include "query/org_report.h"
+#include "core/strutil.h"
+#include "core/timeutil.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RUN_RATE_DAYS 7
+
+static const char *team_of(const struct org_person_stat *p)
+{
+	return p->team[0] ? p->team : "(no team)";
+}
+
+static bool team_ok(const struct org_params *p, const struct org_person_stat *s)
+{
+	return !p->team || strcmp(team_of(s), p->team) == 0;
+}
+
+static void j_cc(struct jsonw *w, const struct org_person_stat *p)
+{
+	jw_key(w, "claudeCode");
+	jw_obj(w);
+	org_jint(w, "records", p->cc_records);
+	org_jint(w, "sessions", p->cc_sessions);
+	org_jint(w, "linesAdded", p->cc_lines_added);
+	org_jint(w, "linesRemoved", p->cc_lines_removed);
+	org_jint(w, "commits", p->cc_commits);
+	org_jint(w, "pullRequests", p->cc_prs);
+	jw_key(w, "isEstimate");
+	jw_bool(w, true);
+	org_jmoney(w, "estimatedCostCents", p->cc_est_nano);
+	jw_end(w);
+}
+
+/* A people row (team == false) or a teams row. */
+static void j_stat(struct jsonw *w, const struct org_person_stat *p, bool team)
+{
+	jw_obj(w);
+	if (team) {
+		jw_key(w, "team");
+		jw_str(w, p->team);
+		org_jint(w, "people", p->people);
+	} else {
+		jw_key(w, "email");
+		jw_str(w, p->email);
+		jw_key(w, "name");
+		jw_str(w, p->name);
+		jw_key(w, "team");
+		jw_str(w, p->email[0] ? team_of(p) : "");
+	}
+	org_jmoney(w, "billCents", p->bill_nano);
+	org_jint(w, "tokens", p->tokens);
+	org_jint(w, "keys", p->keys);
+	j_cc(w, p);
+	jw_end(w);
+}
+
+static void csv_stat(struct csv_out *c, const struct org_person_stat *p, bool team)
+{
+	if (team) {
+		csv_text(c, p->team);
+		csv_int(c, p->people);
+	} else {
+		csv_text(c, p->email);
+		csv_text(c, p->name);
+		csv_text(c, p->email[0] ? team_of(p) : "");
+	}
+	org_csv_money(c, p->bill_nano);
+	csv_int(c, p->tokens);
+	csv_int(c, p->keys);
+	csv_int(c, p->cc_sessions);
+	csv_int(c, p->cc_lines_added);
+	csv_int(c, p->cc_lines_removed);
+	csv_int(c, p->cc_commits);
+	csv_int(c, p->cc_prs);
+	org_csv_money(c, p->cc_est_nano);
+	csv_eol(c);
+}
+
+static void j_coverage(struct jsonw *w, const struct org_report *rep)
+{
+	jw_key(w, "coverage");
+	jw_obj(w);
+	org_jpct(w, "billAttributedPct", rep->bill_attributed_nano, rep->bill_nano);
+	org_jpct(w, "tokensAttributedPct", rep->tokens_attributed, rep->tokens_total);
+	org_jpct(w, "claudeCodeRecordsAttributedPct", rep->cc_records_attributed, rep->cc_records);
+	jw_end(w);
+}
+
+static void j_range(struct jsonw *w, const struct org_params *p)
+{
+	jw_key(w, "dateRange");
+	jw_obj(w);
+	org_jday(w, "from", p->from);
+	org_jday(w, "to", p->to);
+	jw_end(w);
+}
+
+/* --- overview --------------------------------------------------------- */
+
+struct budget {
+	int64_t month_start, month_end, actual, projected;
+};
+
+static void budget_figures(const struct org_activity *a, const struct org_params *p,
+			   struct budget *b)
+{
+	int y;
+	unsigned m, d;
+	int64_t elapsed, dim, last = p->to < p->today ? p->to : p->today;
+	civil_from_days(p->to, &y, &m, &d);
+	b->month_start = days_from_civil(y, m, 1);
+	b->month_end = (m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1)) - 1;
+	b->actual = 0;
+	for (size_t i = 0; i < a->n_bill_days; i++)
+		if (a->bill_days[i].day >= b->month_start && a->bill_days[i].day <= p->to)
+			b->actual += a->bill_days[i].nano;
+	dim = b->month_end - b->month_start + 1;
+	elapsed = last - b->month_start + 1;
+	if (last < b->month_start || p->to < p->today)
+		elapsed = p->to >= b->month_end ? dim : p->to - b->month_start + 1;
+	if (elapsed < 1)
+		elapsed = 1;
+	if (elapsed > dim)
+		elapsed = dim;
+	b->projected = (int64_t)((__int128)b->actual * dim / elapsed);
+}
+
+static void j_budget(struct jsonw *w, const struct org_service *o, const struct budget *b)
+{
+	char mon[16];
+	int y;
+	unsigned m, d;
+	int64_t cap = o && o->budget_monthly_cents >= 0 ? o->budget_monthly_cents * NANO_PER_CENT : -1;
+	civil_from_days(b->month_start, &y, &m, &d);
+	snprintf(mon, sizeof(mon), "%04d-%02u", y, m);
+	jw_key(w, "budget");
+	jw_obj(w);
+	jw_key(w, "monthlyCents");
+	if (cap < 0)
+		jw_null(w);
+	else
+		org_jmoney(w, NULL, cap);
+	jw_key(w, "month");
+	jw_str(w, mon);
+	org_jmoney(w, "actualCents", b->actual);
+	org_jmoney(w, "projectedCents", b->projected);
+	jw_key(w, "remainingCents");
+	if (cap < 0)
+		jw_null(w);
+	else
+		org_jmoney(w, NULL, cap - b->actual);
+	jw_key(w, "status");
+	jw_str(w, cap < 0 ? "none" : b->actual > cap ? "over"
+			   : b->projected > cap ? "projected_over" : "ok");
+	jw_end(w);
+}
+
+static void j_run_rate(struct jsonw *w, const struct org_activity *a, const struct org_params *p)
+{
+	int64_t last = -1, sum = 0, days;
+	for (size_t i = 0; i < a->n_bill_days; i++)
+		if (a->bill_days[i].day >= p->from && a->bill_days[i].day <= p->to)
+			last = a->bill_days[i].day;
+	jw_key(w, "runRate");
+	jw_obj(w);
+	if (last < 0) {
+		org_jint(w, "days", 0);
+		jw_key(w, "dailyCents");
+		jw_null(w);
+		jw_key(w, "monthlyCents");
+		jw_null(w);
+		jw_end(w);
+		return;
+	}
+	days = last - p->from + 1 < RUN_RATE_DAYS ? last - p->from + 1 : RUN_RATE_DAYS;
+	for (size_t i = 0; i < a->n_bill_days; i++)
+		if (a->bill_days[i].day > last - days && a->bill_days[i].day <= last)
+			sum += a->bill_days[i].nano;
+	org_jint(w, "days", days);
+	org_jday(w, "through", last);
+	org_jmoney(w, "dailyCents", sum / days);
+	org_jmoney(w, "monthlyCents", sum / days * 30);
+	jw_end(w);
+}
+
+static bool tool_ok(const struct org_params *p, int tool)
+{
+	return p->tool == ORGT_ALL || p->tool == tool;
+}
+
+int api_org_overview(struct http_req *q, struct http_resp *r)
+{
+	struct org_params p;
+	struct org_report rep;
+	struct org_activity act;
+	struct budget b;
+	struct jsonw w;
+	struct csv_out c;
+	const struct org_service *o = org_service_of(q);
+	bool api = false;
+	int rc;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&act, 0, sizeof(act));
+	if (org_params_read(q, r, &p))
+		return 0;
+	if ((rc = org_report_build(q->store, q->pricing, p.from, p.to, &rep, &q->err)) < 0)
+		goto out;
+	budget_figures(&act, &p, &b); /* month bounds only; actual filled below */
+	if ((rc = org_activity_build(q->store, q->pricing, b.month_start < p.from ? b.month_start : p.from,
+				     p.to, NULL, NULL, &act, &q->err)) < 0)
+		goto out;
+	budget_figures(&act, &p, &b);
+	api = rep.n_month > 0 && tool_ok(&p, ORGT_API);
+	if (p.csv) {
+		static const char *const hdr[] = { "month", "tool", "source", "billCents", NULL };
+		org_csv_begin(r, &c);
+		csv_header(&c, hdr);
+		for (size_t i = 0; api && i < rep.n_month; i++) {
+			csv_text(&c, rep.by_month[i].key);
+			csv_text(&c, "claude_api");
+			csv_text(&c, "anthropic");
+			org_csv_money(&c, rep.by_month[i].nano);
+			csv_eol(&c);
+		}
+		org_csv_end(r);
+		goto out;
+	}
+	http_ok_begin(r, &w);
+	jw_obj(&w);
+	j_range(&w, &p);
+	org_jmoney(&w, "billCents", api ? rep.bill_nano : 0);
+	org_jmoney(&w, "seatCents", 0);
+	org_jmoney(&w, "totalCents", api ? rep.bill_nano : 0);
+	jw_key(&w, "byTool");
+	jw_arr(&w);
+	if (api) {
+		jw_obj(&w);
+		jw_key(&w, "tool");
+		jw_str(&w, "claude_api");
+		jw_key(&w, "source");
+		jw_str(&w, "anthropic");
+		org_jmoney(&w, "billCents", rep.bill_nano);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "bySource");
+	jw_arr(&w);
+	if (api) {
+		jw_obj(&w);
+		jw_key(&w, "source");
+		jw_str(&w, "anthropic");
+		org_jmoney(&w, "billCents", rep.bill_nano);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "byMonth");
+	jw_arr(&w);
+	for (size_t i = 0; api && i < rep.n_month; i++) {
+		jw_obj(&w);
+		jw_key(&w, "month");
+		jw_str(&w, rep.by_month[i].key);
+		jw_key(&w, "tool");
+		jw_str(&w, "claude_api");
+		jw_key(&w, "source");
+		jw_str(&w, "anthropic");
+		org_jmoney(&w, "billCents", rep.by_month[i].nano);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	j_run_rate(&w, &act, &p);
+	j_budget(&w, o, &b);
+	jw_key(&w, "estimates");
+	jw_obj(&w);
+	jw_key(&w, "isEstimate");
+	jw_bool(&w, true);
+	org_jmoney(&w, "estimatedClaudeCodeCents", tool_ok(&p, ORGT_CC) ? rep.cc_est_nano : 0);
+	jw_end(&w);
+	j_coverage(&w, &rep);
+	jw_end(&w);
+	http_ok_end(r, &w);
+out:
+	org_report_free(&rep);
+	org_activity_free(&act);
+	return rc < 0 ? rc : 0;
+}
+
+/* --- people and teams ------------------------------------------------- */
+
+static const char *const stat_cols[] = { "billCents", "tokens", "keys", "ccSessions",
+	"ccLinesAdded", "ccLinesRemoved", "ccCommits", "ccPullRequests", "ccEstimatedCostCents" };
+
+static void csv_stat_header(struct csv_out *c, bool team)
+{
+	if (team) {
+		csv_text(c, "team");
+		csv_text(c, "people");
+	} else {
+		csv_text(c, "email");
+		csv_text(c, "name");
+		csv_text(c, "team");
+	}
+	for (size_t i = 0; i < sizeof(stat_cols) / sizeof(stat_cols[0]); i++)
+		csv_text(c, stat_cols[i]);
+	csv_eol(c);
+}
+
+static int people_or_teams(struct http_req *q, struct http_resp *r, bool team)
+{
+	struct org_params p;
+	struct org_report rep;
+	struct jsonw w;
+	struct csv_out c;
+	const struct org_person_stat *v;
+	size_t n;
+	int rc;
+
+	memset(&rep, 0, sizeof(rep));
+	if (org_params_read(q, r, &p))
+		return 0;
+	if ((rc = org_report_build(q->store, q->pricing, p.from, p.to, &rep, &q->err)) < 0)
+		goto out;
+	v = team ? rep.teams : rep.people;
+	n = team ? rep.n_teams : rep.n_people;
+	if (p.csv) {
+		org_csv_begin(r, &c);
+		csv_stat_header(&c, team);
+		for (size_t i = 0; i < n; i++)
+			if (team ? !p.team || strcmp(v[i].team, p.team) == 0 : team_ok(&p, &v[i]))
+				csv_stat(&c, &v[i], team);
+		if (!team && !p.team)
+			csv_stat(&c, &rep.unattributed, false);
+		org_csv_end(r);
+		goto out;
+	}
+	http_ok_begin(r, &w);
+	jw_obj(&w);
+	j_range(&w, &p);
+	jw_key(&w, team ? "teams" : "people");
+	jw_arr(&w);
+	for (size_t i = 0; i < n; i++)
+		if (team ? !p.team || strcmp(v[i].team, p.team) == 0 : team_ok(&p, &v[i]))
+			j_stat(&w, &v[i], team);
+	jw_end(&w);
+	if (!team) {
+		jw_key(&w, "unattributed");
+		j_stat(&w, &rep.unattributed, false);
+	}
+	j_coverage(&w, &rep);
+	jw_end(&w);
+	http_ok_end(r, &w);
+out:
+	org_report_free(&rep);
+	return rc < 0 ? rc : 0;
+}
+
+int api_org_people(struct http_req *q, struct http_resp *r)
+{
+	return people_or_teams(q, r, false);
+}
+
+int api_org_teams(struct http_req *q, struct http_resp *r)
+{
+	return people_or_teams(q, r, true);
+}
+
+static const char *const via_names[] = { "", "people.csv", "principal", "creator" };
+
+static void j_person_keys(struct jsonw *w, const struct identity *id, const char *email)
+{
+	jw_key(w, "keys");
+	jw_arr(w);
+	for (size_t i = 0; i < id->n_keys; i++) {
+		const struct id_key *k = &id->keys[i];
+		if (strcmp(k->owner, email) != 0)
+			continue;
+		jw_obj(w);
+		jw_key(w, "id");
+		jw_str(w, k->k.id);
+		jw_key(w, "name");
+		jw_str(w, k->k.name);
+		jw_key(w, "workspaceId");
+		jw_str(w, k->k.workspace_id);
+		jw_key(w, "via");
+		jw_str(w, k->via >= 0 && k->via <= 3 ? via_names[k->via] : "");
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+int api_org_person(struct http_req *q, struct http_resp *r)
+{
+	static const char *const hdr[] = { "date", "billCents", "tokens", "ccSessions",
+		"ccLinesAdded", "ccCommits", "estimatedCostCents", NULL };
+	struct org_params p;
+	struct org_report rep;
+	struct org_activity act;
+	struct identity id;
+	struct jsonw w;
+	struct csv_out c;
+	char email[ORG_EMAIL_MAX], day[16];
+	const struct org_person_stat *ps = NULL;
+	int rc = 0;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&act, 0, sizeof(act));
+	memset(&id, 0, sizeof(id));
+	if (org_params_read(q, r, &p))
+		return 0;
+	if (q->ncaps < 1 || !q->caps[0][0] || strlen(q->caps[0]) >= sizeof(email)) {
+		http_error(r, 400, "VALIDATION_ERROR", "email: expected an email address", "email",
+			   q->ncaps ? q->caps[0] : "");
+		return 0;
+	}
+	str_copy(email, q->caps[0], sizeof(email));
+	for (char *s = email; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+	if ((rc = org_report_build(q->store, q->pricing, p.from, p.to, &rep, &q->err)) < 0)
+		goto out;
+	for (size_t i = 0; i < rep.n_people && !ps; i++)
+		if (strcmp(rep.people[i].email, email) == 0)
+			ps = &rep.people[i];
+	if (!ps) {
+		http_error(r, 404, "NOT_FOUND", "no such person", "email", email);
+		goto out;
+	}
+	if ((rc = org_activity_build(q->store, q->pricing, p.from, p.to, NULL, email, &act,
+				     &q->err)) < 0 ||
+	    (rc = identity_load(&id, q->store, &q->err)) < 0)
+		goto out;
+	if (p.csv) {
+		org_csv_begin(r, &c);
+		csv_header(&c, hdr);
+	} else {
+		http_ok_begin(r, &w);
+		jw_obj(&w);
+		j_range(&w, &p);
+		jw_key(&w, "person");
+		j_stat(&w, ps, false);
+		j_person_keys(&w, &id, email);
+		jw_key(&w, "daily");
+		jw_arr(&w);
+	}
+	for (size_t i = 0; i < act.n_pdays; i++) {
+		const struct org_person_day *d = &act.pdays[i];
+		if (p.csv) {
+			format_day(d->day, day, sizeof(day));
+			csv_text(&c, day);
+			org_csv_money(&c, d->bill_nano);
+			csv_int(&c, d->tokens);
+			csv_int(&c, d->cc_sessions);
+			csv_int(&c, d->cc_lines_added);
+			csv_int(&c, d->cc_commits);
+			org_csv_money(&c, d->cc_est_nano);
+			csv_eol(&c);
+			continue;
+		}
+		jw_obj(&w);
+		org_jday(&w, "date", d->day);
+		org_jmoney(&w, "billCents", d->bill_nano);
+		org_jint(&w, "tokens", d->tokens);
+		org_jint(&w, "ccSessions", d->cc_sessions);
+		org_jint(&w, "ccLinesAdded", d->cc_lines_added);
+		org_jint(&w, "ccCommits", d->cc_commits);
+		org_jmoney(&w, "estimatedCostCents", d->cc_est_nano);
+		jw_end(&w);
+	}
+	if (p.csv) {
+		org_csv_end(r);
+	} else {
+		jw_end(&w);
+		jw_end(&w);
+		http_ok_end(r, &w);
+	}
+out:
+	org_report_free(&rep);
+	org_activity_free(&act);
+	identity_free(&id);
+	return rc < 0 ? rc : 0;
+}
