@@ -37,12 +37,13 @@ export ANTHROPIC_BASE_URL="http://127.0.0.1:$FPORT"
 DB="$T/org.db"
 FROM=2026-03-01 TO=2026-04-12
 check "pull anthropic $FROM..$TO from the fake server" "$AIU_BIN" pull anthropic --db "$DB" --since "$FROM" --until "$TO"
-# people.csv: names, teams (one with a comma), and a key mapped by name
+# people.csv: teams (two in Platform, one name with a comma), mixed-case
+# emails merged with the fixture's users, API keys mapped by name
 cat > "$T/people.csv" <<'CSV'
 email,name,team,key names
-ana.lopez@corp.example,Ana López,Core,
-bo@corp.example,"Bo O'Neil",Platform,
-dee@corp.example,"Dee, the CI owner",Platform,ci-pipeline
+Dee@Corp.Example,"Dee, the CI owner",Platform,dee-laptop;ci-pipeline
+ANA.LOPEZ@CORP.EXAMPLE,,Core,
+cy@corp.example,Cy Park,Platform,cy-agent
 CSV
 check "people.csv imported" "$AIU_BIN" org --db "$DB" --people "$T/people.csv" --since "$FROM" --until "$TO"
 unset ANTHROPIC_ADMIN_KEY ANTHROPIC_BASE_URL

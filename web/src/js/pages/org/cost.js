@@ -37,9 +37,10 @@ export async function render(ctx) {
       card('Web searches', f.int(t.webSearchRequests), { test: 'webSearchRequests' })),
     section('Bill per model', models.length ? box : h('p', { class: 'empty' }, 'No bill in this range.')),
     o.tablePanel('By model', [{ key: 'model', label: 'Model', fmt: (r) => none(r.model) }, { key: 'billCents', label: 'Bill', num: true, fmt: bill }], models, { test: 'org-cost-model' }, csv),
-    h('div', { class: 'grid2' },
+    h(d.byCostType ? 'div' : 'section', { class: d.byCostType ? 'grid2' : '' },
       o.tablePanel('By token type', [{ key: 'tokenType', label: 'Token type', fmt: (r) => TOKEN_TYPE[r.tokenType] || none(r.tokenType) }, { key: 'billCents', label: 'Bill', num: true, fmt: bill }], d.byTokenType || [], { test: 'org-cost-tokentype' }, csv),
-      o.tablePanel('By cost type', [{ key: 'costType', label: 'Cost type', fmt: (r) => none(r.costType) }, { key: 'billCents', label: 'Bill', num: true, fmt: bill }], d.byCostType || [], { test: 'org-cost-costtype' }, csv)),
+      // byCostType: listed by docs/ORG_API.md; shown when the server sends it
+      d.byCostType ? o.tablePanel('By cost type', [{ key: 'costType', label: 'Cost type', fmt: (r) => none(r.costType) }, { key: 'billCents', label: 'Bill', num: true, fmt: bill }], d.byCostType, { test: 'org-cost-costtype' }, csv) : null),
     o.tablePanel('By workspace', [
       { key: 'name', label: 'Workspace', fmt: (r) => r.name || (r.workspaceId ? r.workspaceId : 'Default') },
       { key: 'workspaceId', label: 'Id', fmt: (r) => h('span', { class: 'mono' }, r.workspaceId || '(default: no id)') },
