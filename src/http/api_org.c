@@ -65,26 +65,26 @@ static void j_stat(struct jsonw *w, const struct org_person_stat *p, bool team)
 	jw_end(w);
 }
 
-static void csv_stat(struct csv_out *c, const struct org_person_stat *p, bool team)
+static void csv_stat(struct csvw *c, const struct org_person_stat *p, bool team)
 {
 	if (team) {
-		csv_text(c, p->team);
-		csv_int(c, p->people);
+		csvw_text(c, p->team);
+		csvw_int(c, p->people);
 	} else {
-		csv_text(c, p->email);
-		csv_text(c, p->name);
-		csv_text(c, p->email[0] ? team_of(p) : "");
+		csvw_text(c, p->email);
+		csvw_text(c, p->name);
+		csvw_text(c, p->email[0] ? team_of(p) : "");
 	}
 	org_csv_money(c, p->bill_nano);
-	csv_int(c, p->tokens);
-	csv_int(c, p->keys);
-	csv_int(c, p->cc_sessions);
-	csv_int(c, p->cc_lines_added);
-	csv_int(c, p->cc_lines_removed);
-	csv_int(c, p->cc_commits);
-	csv_int(c, p->cc_prs);
+	csvw_int(c, p->tokens);
+	csvw_int(c, p->keys);
+	csvw_int(c, p->cc_sessions);
+	csvw_int(c, p->cc_lines_added);
+	csvw_int(c, p->cc_lines_removed);
+	csvw_int(c, p->cc_commits);
+	csvw_int(c, p->cc_prs);
 	org_csv_money(c, p->cc_est_nano);
-	csv_eol(c);
+	csvw_eol(c);
 }
 
 static void j_coverage(struct jsonw *w, const struct org_report *rep)
@@ -206,7 +206,7 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 	struct org_activity act;
 	struct budget b;
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	const struct org_service *o = org_service_of(q);
 	bool api = false;
 	int rc;
@@ -226,13 +226,13 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 	if (p.csv) {
 		static const char *const hdr[] = { "month", "tool", "source", "billCents", NULL };
 		org_csv_begin(r, &c);
-		csv_header(&c, hdr);
+		csvw_header(&c, hdr);
 		for (size_t i = 0; api && i < rep.n_month; i++) {
-			csv_text(&c, rep.by_month[i].key);
-			csv_text(&c, "claude_api");
-			csv_text(&c, "anthropic");
+			csvw_text(&c, rep.by_month[i].key);
+			csvw_text(&c, "claude_api");
+			csvw_text(&c, "anthropic");
 			org_csv_money(&c, rep.by_month[i].nano);
-			csv_eol(&c);
+			csvw_eol(&c);
 		}
 		org_csv_end(r);
 		goto out;
@@ -301,19 +301,19 @@ out:
 static const char *const stat_cols[] = { "billCents", "tokens", "keys", "ccSessions",
 	"ccLinesAdded", "ccLinesRemoved", "ccCommits", "ccPullRequests", "ccEstimatedCostCents" };
 
-static void csv_stat_header(struct csv_out *c, bool team)
+static void csv_stat_header(struct csvw *c, bool team)
 {
 	if (team) {
-		csv_text(c, "team");
-		csv_text(c, "people");
+		csvw_text(c, "team");
+		csvw_text(c, "people");
 	} else {
-		csv_text(c, "email");
-		csv_text(c, "name");
-		csv_text(c, "team");
+		csvw_text(c, "email");
+		csvw_text(c, "name");
+		csvw_text(c, "team");
 	}
 	for (size_t i = 0; i < sizeof(stat_cols) / sizeof(stat_cols[0]); i++)
-		csv_text(c, stat_cols[i]);
-	csv_eol(c);
+		csvw_text(c, stat_cols[i]);
+	csvw_eol(c);
 }
 
 static int people_or_teams(struct http_req *q, struct http_resp *r, bool team)
@@ -321,7 +321,7 @@ static int people_or_teams(struct http_req *q, struct http_resp *r, bool team)
 	struct org_params p;
 	struct org_report rep;
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	const struct org_person_stat *v;
 	size_t n;
 	int rc;
@@ -408,7 +408,7 @@ int api_org_person(struct http_req *q, struct http_resp *r)
 	struct org_activity act;
 	struct identity id;
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	char email[ORG_EMAIL_MAX], day[16];
 	const struct org_person_stat *ps = NULL;
 	int rc = 0;
@@ -441,7 +441,7 @@ int api_org_person(struct http_req *q, struct http_resp *r)
 		goto out;
 	if (p.csv) {
 		org_csv_begin(r, &c);
-		csv_header(&c, hdr);
+		csvw_header(&c, hdr);
 	} else {
 		http_ok_begin(r, &w);
 		jw_obj(&w);
@@ -456,14 +456,14 @@ int api_org_person(struct http_req *q, struct http_resp *r)
 		const struct org_person_day *d = &act.pdays[i];
 		if (p.csv) {
 			format_day(d->day, day, sizeof(day));
-			csv_text(&c, day);
+			csvw_text(&c, day);
 			org_csv_money(&c, d->bill_nano);
-			csv_int(&c, d->tokens);
-			csv_int(&c, d->cc_sessions);
-			csv_int(&c, d->cc_lines_added);
-			csv_int(&c, d->cc_commits);
+			csvw_int(&c, d->tokens);
+			csvw_int(&c, d->cc_sessions);
+			csvw_int(&c, d->cc_lines_added);
+			csvw_int(&c, d->cc_commits);
 			org_csv_money(&c, d->cc_est_nano);
-			csv_eol(&c);
+			csvw_eol(&c);
 			continue;
 		}
 		jw_obj(&w);

@@ -67,9 +67,9 @@ void org_jday(struct jsonw *w, const char *key, int64_t day);
 void org_jpct(struct jsonw *w, const char *key, int64_t part, int64_t whole);
 /* part/whole as a 0..1 rate (4 decimals); null when whole is 0. */
 void org_jrate(struct jsonw *w, const char *key, int64_t part, int64_t whole);
-void org_csv_money(struct csv_out *c, int64_t nano);
+void org_csv_money(struct csvw *c, int64_t nano);
 /* Starts a CSV answer: Content-Type text/csv, body reset. */
-void org_csv_begin(struct http_resp *r, struct csv_out *c);
+void org_csv_begin(struct http_resp *r, struct csvw *c);
 /* Closes a CSV answer: 500 when the body overflowed. */
 void org_csv_end(struct http_resp *r);
 

@@ -171,7 +171,7 @@ int api_org_adoption(struct http_req *q, struct http_resp *r)
 	struct pcount *pc[3] = { NULL, NULL, NULL };
 	size_t npc[3] = { 0, 0, 0 };
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -187,13 +187,13 @@ int api_org_adoption(struct http_req *q, struct http_resp *r)
 		static const char *const hdr[] = { "date", "tool", "activeUsers", NULL };
 		char d[16];
 		org_csv_begin(r, &c);
-		csv_header(&c, hdr);
+		csvw_header(&c, hdr);
 		for (size_t i = 0; i < npc[0]; i++) {
 			format_day(pc[0][i].start, d, sizeof(d));
-			csv_text(&c, d);
-			csv_text(&c, pc[0][i].tool);
-			csv_int(&c, pc[0][i].n);
-			csv_eol(&c);
+			csvw_text(&c, d);
+			csvw_text(&c, pc[0][i].tool);
+			csvw_int(&c, pc[0][i].n);
+			csvw_eol(&c);
 		}
 		org_csv_end(r);
 		goto out;
@@ -226,7 +226,7 @@ int api_org_productivity(struct http_req *q, struct http_resp *r)
 	struct org_activity a;
 	struct org_prod_day t;
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	bool cc;
 	int rc;
 
@@ -253,18 +253,18 @@ int api_org_productivity(struct http_req *q, struct http_resp *r)
 			"editRejected", NULL };
 		char d[16];
 		org_csv_begin(r, &c);
-		csv_header(&c, hdr);
+		csvw_header(&c, hdr);
 		for (size_t i = 0; cc && i < a.n_prod; i++) {
 			format_day(a.prod[i].day, d, sizeof(d));
-			csv_text(&c, d);
-			csv_int(&c, a.prod[i].sessions);
-			csv_int(&c, a.prod[i].lines_added);
-			csv_int(&c, a.prod[i].lines_removed);
-			csv_int(&c, a.prod[i].commits);
-			csv_int(&c, a.prod[i].prs);
-			csv_int(&c, a.prod[i].accepted);
-			csv_int(&c, a.prod[i].rejected);
-			csv_eol(&c);
+			csvw_text(&c, d);
+			csvw_int(&c, a.prod[i].sessions);
+			csvw_int(&c, a.prod[i].lines_added);
+			csvw_int(&c, a.prod[i].lines_removed);
+			csvw_int(&c, a.prod[i].commits);
+			csvw_int(&c, a.prod[i].prs);
+			csvw_int(&c, a.prod[i].accepted);
+			csvw_int(&c, a.prod[i].rejected);
+			csvw_eol(&c);
 		}
 		org_csv_end(r);
 		goto out;
@@ -347,14 +347,14 @@ static void j_amounts(struct jsonw *w, const char *key, const char *k, bool labe
 	jw_end(w);
 }
 
-static void csv_amounts(struct csv_out *c, const char *dim, const struct org_amount *v, size_t n)
+static void csv_amounts(struct csvw *c, const char *dim, const struct org_amount *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		csv_text(c, dim);
-		csv_text(c, v[i].key);
-		csv_text(c, v[i].label);
+		csvw_text(c, dim);
+		csvw_text(c, v[i].key);
+		csvw_text(c, v[i].label);
 		org_csv_money(c, v[i].nano);
-		csv_eol(c);
+		csvw_eol(c);
 	}
 }
 
@@ -365,7 +365,7 @@ int api_org_cost(struct http_req *q, struct http_resp *r)
 	struct org_report rep;
 	struct org_activity a;
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	int rc;
 
 	memset(&rep, 0, sizeof(rep));
@@ -378,7 +378,7 @@ int api_org_cost(struct http_req *q, struct http_resp *r)
 		goto out;
 	if (p.csv) {
 		org_csv_begin(r, &c);
-		csv_header(&c, hdr);
+		csvw_header(&c, hdr);
 		csv_amounts(&c, "model", rep.by_model, rep.n_model);
 		csv_amounts(&c, "tokenType", rep.by_type, rep.n_type);
 		csv_amounts(&c, "workspace", rep.by_ws, rep.n_ws);
@@ -514,7 +514,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	const struct org_run *ok = NULL, *fail = NULL;
 	const struct org_service *o = org_service_of(q);
 	struct jsonw w;
-	struct csv_out c;
+	struct csvw c;
 	char b[40];
 	int rc;
 
@@ -533,24 +533,24 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 		goto out;
 	if (p.csv) {
 		org_csv_begin(r, &c);
-		csv_header(&c, hdr);
+		csvw_header(&c, hdr);
 		for (size_t i = 0; i < rs->n; i++) {
 			const struct org_run *x = &rs->v[i];
-			csv_int(&c, x->id);
-			csv_text(&c, x->source);
+			csvw_int(&c, x->id);
+			csvw_text(&c, x->source);
 			format_iso_ms(x->started_ms, b, sizeof(b));
-			csv_text(&c, x->started_ms ? b : "");
+			csvw_text(&c, x->started_ms ? b : "");
 			format_iso_ms(x->finished_ms, b, sizeof(b));
-			csv_text(&c, x->finished_ms ? b : "");
+			csvw_text(&c, x->finished_ms ? b : "");
 			format_day(x->from_day, b, sizeof(b));
-			csv_text(&c, b);
+			csvw_text(&c, b);
 			format_day(x->to_day, b, sizeof(b));
-			csv_text(&c, b);
-			csv_text(&c, x->status);
-			csv_int(&c, x->rows);
-			csv_int(&c, x->requests);
-			csv_text(&c, x->error);
-			csv_eol(&c);
+			csvw_text(&c, b);
+			csvw_text(&c, x->status);
+			csvw_int(&c, x->rows);
+			csvw_int(&c, x->requests);
+			csvw_text(&c, x->error);
+			csvw_eol(&c);
 		}
 		org_csv_end(r);
 		goto out;

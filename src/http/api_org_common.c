@@ -162,19 +162,19 @@ void org_jrate(struct jsonw *w, const char *key, int64_t part, int64_t whole)
 		jw_double(w, (double)((__int128)part * 10000 / whole) / 10000.0, 4);
 }
 
-void org_csv_money(struct csv_out *c, int64_t nano)
+void org_csv_money(struct csvw *c, int64_t nano)
 {
 	char s[48];
 	org_cents(nano, s, sizeof(s));
-	csv_raw_num(c, s);
+	csvw_num(c, s);
 }
 
-void org_csv_begin(struct http_resp *r, struct csv_out *c)
+void org_csv_begin(struct http_resp *r, struct csvw *c)
 {
 	buf_reset(&r->body);
 	r->body.failed = 0;
 	r->content_type = "text/csv; charset=utf-8";
-	csv_init(c, &r->body);
+	csvw_init(c, &r->body);
 }
 
 void org_csv_end(struct http_resp *r)

@@ -3,20 +3,20 @@
 
 #include <string.h>
 
-void csv_init(struct csv_out *c, struct buf *b)
+void csvw_init(struct csvw *c, struct buf *b)
 {
 	c->b = b;
 	c->row_open = false;
 }
 
-static void sep(struct csv_out *c)
+static void sep(struct csvw *c)
 {
 	if (c->row_open)
 		buf_putc(c->b, ',');
 	c->row_open = true;
 }
 
-void csv_text(struct csv_out *c, const char *s)
+void csvw_text(struct csvw *c, const char *s)
 {
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	bool guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
@@ -35,27 +35,27 @@ void csv_text(struct csv_out *c, const char *s)
 		buf_putc(c->b, '"');
 }
 
-void csv_int(struct csv_out *c, int64_t v)
+void csvw_int(struct csvw *c, int64_t v)
 {
 	sep(c);
 	buf_printf(c->b, "%lld", (long long)v);
 }
 
-void csv_raw_num(struct csv_out *c, const char *num)
+void csvw_num(struct csvw *c, const char *num)
 {
 	sep(c);
 	buf_puts(c->b, num);
 }
 
-void csv_eol(struct csv_out *c)
+void csvw_eol(struct csvw *c)
 {
 	buf_puts(c->b, "\r\n");
 	c->row_open = false;
 }
 
-void csv_header(struct csv_out *c, const char *const *names)
+void csvw_header(struct csvw *c, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++)
-		csv_text(c, names[i]);
-	csv_eol(c);
+		csvw_text(c, names[i]);
+	csvw_eol(c);
 }
