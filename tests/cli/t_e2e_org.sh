@@ -45,7 +45,9 @@ Dee@Corp.Example,"Dee, the CI owner",Platform,dee-laptop;ci-pipeline
 ANA.LOPEZ@CORP.EXAMPLE,,Core,
 cy@corp.example,Cy Park,Platform,cy-agent
 CSV
-check "people.csv imported" "$AIU_BIN" org --db "$DB" --people "$T/people.csv" --since "$FROM" --until "$TO"
+rc=0; "$AIU_BIN" org --db "$DB" --people "$T/people.csv" --since "$FROM" --until "$TO" > "$T/org.txt" || rc=$?
+check "people.csv imported (exit $rc)" [ "$rc" = 0 ]
+check "people.csv: 3 people, 0 bad rows" grep -q "^people: 3 people and 3 key names from .*(0 bad rows)" "$T/org.txt"
 unset ANTHROPIC_ADMIN_KEY ANTHROPIC_BASE_URL
 
 # ---- servers -------------------------------------------------------------

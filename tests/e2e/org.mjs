@@ -122,6 +122,7 @@ async function go(page, hash, name, base = BASE) {
   await ready(page, name);
 }
 async function shot(page, name, full = true) {
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header at the top of a full-page shot
   await page.screenshot({ path: path.join(SHOTS, `org-${name}.png`), fullPage: full });
 }
 // clicks the CSV button `test` and returns the downloaded file's text
@@ -289,7 +290,8 @@ await step('org person: reached from the People table; figures, keys and the dai
   const pd = await A(`/api/org/people/${encodeURIComponent(p.email)}`);
   sameMoney(await figure(page, 'billCents'), nano(pd.person.billCents), 'person bill');
   assert.equal(digits(await figure(page, 'tokens')), pd.person.tokens);
-  assert.equal(digits(await figure(page, 'keys')), pd.person.keys);
+  assert.equal(digits(await page.locator('[data-figure="tokens"] .card-sub').textContent()), pd.person.keys);
+  assert.equal(digits(await figure(page, 'ccLines')), pd.person.claudeCode.linesAdded);
   sameMoney(await figure(page, 'ccEstimatedCostCents'), nano(pd.person.claudeCode.estimatedCostCents), 'person estimate');
   assert.equal(await rowCount(page, 'org-person-keys'), Math.max(1, pd.keys.length));
   assert.equal(await rowCount(page, 'org-person-daily'), Math.max(1, pd.daily.length));

@@ -23,12 +23,12 @@ export async function render(ctx) {
   const cards = h('div', { class: 'cards' },
     card('Total (bill + seats)', o.money(d.totalCents), { test: 'totalCents', sub: o.windowNote(d.dateRange) }),
     card('Vendor bills', o.money(d.billCents), { test: 'billCents' }),
-    card('Seats', o.money(d.seatCents), { test: 'seatCents', sub: 'seat price × seats × months' }),
+    card('Seats', o.money(d.seatCents), { test: 'seatCents', sub: f.centsToNano(d.seatCents) === 0n ? 'no seat prices in the config ([seats])' : 'seat price × seats × months' }),
     card('Run rate / month', o.money(d.runRate && d.runRate.monthlyCents), { test: 'runRate', sub: d.runRate ? `last ${d.runRate.days} days with data × 30; ${o.money(d.runRate.dailyCents)}/day` : '' }),
     card('Budget this month', b.monthlyCents ? o.money(b.monthlyCents) : 'not set', {
       test: 'budget',
-      sub: b.month ? [`${b.month}: ${o.money(b.actualCents)} spent, ${o.money(b.projectedCents)} projected `,
-        h('span', { class: `status budget-${b.status}` }, BUDGET_STATUS[b.status] || b.status)] : '',
+      sub: b.month ? [`${b.month}: ${o.money(b.actualCents)} spent, ${o.money(b.projectedCents)} projected`,
+        b.monthlyCents ? [' ', h('span', { class: `status budget-${b.status}` }, BUDGET_STATUS[b.status] || b.status)] : ' (set [budget] monthly in the config file)'] : '',
     }),
     card('Bill attributed to people', f.pct(d.coverage && d.coverage.billAttributedPct), { test: 'coverage' }));
 

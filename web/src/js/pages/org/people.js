@@ -13,10 +13,10 @@ export const title = 'People';
 export function personCols(ctx) {
   return [
     { key: 'email', label: 'Person', fmt: (r) => (r.email
-      ? h('a', { href: ctx.link('org-person', r.email) }, r.name || r.email, r.name ? h('span', { class: 'muted small-inline' }, ` ${r.email}`) : null)
+      ? h('a', { href: ctx.link('org-person', r.email) }, r.name || r.email, r.name ? h('span', { class: 'muted sub-email' }, r.email) : null)
       : h('em', {}, 'unattributed')) },
-    { key: 'team', label: 'Team', fmt: (r) => r.team || (r.email ? '(no team)' : '') },
     { key: 'billCents', label: 'Bill share', num: true, fmt: (r) => o.money(r.billCents) },
+    { key: 'team', label: 'Team', fmt: (r) => r.team || (r.email ? '(no team)' : '') },
     { key: 'tokens', label: 'API tokens', num: true, fmt: (r) => f.int(r.tokens) },
     { key: 'keys', label: 'Keys', num: true, fmt: (r) => f.int(r.keys) },
     { key: 'ccSessions', label: 'CC sessions', num: true, fmt: (r) => f.int(r.claudeCode && r.claudeCode.sessions) },
