@@ -361,7 +361,9 @@ await step('org productivity: Claude Code figures and accept rates equal the API
   const cc = d.claudeCode;
   assert.equal(digits(await figure(page, 'ccCommits')), cc.commits);
   assert.equal(digits(await figure(page, 'ccPullRequests')), cc.pullRequests);
-  assert.equal(await figure(page, 'ccLines'), `${cc.linesAdded.toLocaleString('en-US')} / ${cc.linesRemoved.toLocaleString('en-US')}`);
+  assert.equal(digits(await figure(page, 'ccLines')), cc.linesAdded);
+  assert.equal(digits(await page.locator('[data-figure="ccLines"] .card-sub').textContent()), cc.linesRemoved);
+  assert.equal(digits(await figure(page, 'ccSessions')), cc.sessions);
   if (cc.editAcceptRate === null) assert.equal(await figure(page, 'editAcceptRate'), '–');
   else samePct(await figure(page, 'editAcceptRate'), cc.editAcceptRate * 100, 'edit accept rate');
   assert.equal(await rowCount(page, 'org-cc-tools'), Math.max(1, cc.byTool.length));
@@ -392,7 +394,9 @@ await step('org cost: bill by model, token type, workspace and cost type equal t
     assert.equal(sum(d[key].map((r) => r.billCents)), nano(d.billCents), `API: ${key} sums to the bill`);
   }
   assert.ok(d.byWorkspace.some((w) => w.workspaceId === ''), 'the Default workspace is a workspace');
-  assert.equal(digits(await figure(page, 'output')), d.tokens.output);
+  for (const k of ['uncachedInput', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'webSearchRequests']) {
+    assert.equal(digits(await figure(page, k)), d.tokens[k], `tokens ${k}`);
+  }
   sameMoney(await figure(page, 'estimatedClaudeCodeCents'), nano(d.estimates.estimatedClaudeCodeCents), 'cost estimate');
   assert.equal(await rowCount(page, 'org-cost-estimates'), Math.max(1, d.estimates.byModel.length));
   const got = await download(page, 'org-cost-workspace');

@@ -39,7 +39,7 @@ export async function render(ctx) {
     h('h2', { class: 'group' }, 'Claude Code'),
     h('div', { class: 'cards' },
       card('Sessions', f.int(cc.sessions), { test: 'ccSessions' }),
-      card('Lines added / removed', `${f.int(cc.linesAdded)} / ${f.int(cc.linesRemoved)}`, { test: 'ccLines' }),
+      card('Lines added', f.int(cc.linesAdded), { test: 'ccLines', sub: `${f.int(cc.linesRemoved)} removed` }),
       card('Commits', f.int(cc.commits), { test: 'ccCommits' }),
       card('Pull requests', f.int(cc.pullRequests), { test: 'ccPullRequests' }),
       card('Edit accept rate', f.ratio(cc.editAcceptRate), { test: 'editAcceptRate', sub: `${f.int(cc.editAccepted)} accepted, ${f.int(cc.editRejected)} rejected` })),
