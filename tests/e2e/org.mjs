@@ -431,7 +431,25 @@ await step('org tabs: every tab opens its page, keeping the date range; nav mark
     assert.ok(page.url().includes(RANGE), `${name} keeps the range`);
     assert.equal(await page.locator('#nav a[aria-current="page"]').getAttribute('data-page'), 'org');
     assert.equal(await page.locator('.org-tabs a[aria-current="page"]').getAttribute('data-org-tab'), name);
+    // the window the server answered for, when it says (dateRange is not in every answer)
+    const ep = { org: 'overview', 'org-people': 'people', 'org-teams': 'teams', 'org-adoption': 'adoption', 'org-productivity': 'productivity', 'org-cost': 'cost', 'org-freshness': 'freshness' }[name];
+    const dr = (await A(`/api/org/${ep}`)).dateRange;
+    if (dr) assert.equal(await page.locator('[data-window]').getAttribute('data-window'), `${dr.from}/${dr.to}`, `${name} shows the window`);
+    else assert.equal(await page.locator('[data-window]').count(), 0, `${name}: no window shown without dateRange`);
+    if (dr) assert.deepEqual(dr, { from: FROM, to: TO });
   }
+});
+
+await step('org "All" preset: no dates sent; the page names the server\'s default window', async () => {
+  await go(page, `#/org?${RANGE}`, 'org');
+  await page.locator('#range [data-preset="all"]').click();
+  await page.waitForFunction(() => !location.hash.includes('from='), null, { timeout: TIMEOUT });
+  await ready(page, 'org');
+  const res = await fetch(`${BASE}/api/org/overview`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const ov = (await res.json()).data;
+  assert.equal(await page.locator('[data-window]').getAttribute('data-window'), `${ov.dateRange.from}/${ov.dateRange.to}`);
+  assert.match(await page.locator('[data-window]').textContent(), /default/);
+  sameMoney(await figure(page, 'totalCents'), nano(ov.totalCents), 'default-window total');
 });
 
 await step('dark colour scheme renders the org overview', async () => {

@@ -26,7 +26,7 @@ export async function render(ctx) {
   const params = o.orgParams(ctx);
   const { data: d } = await o.load('/api/org/adoption', params);
   const head = o.orgHead(ctx, 'org-adoption', 'Adoption',
-    'Active = a distinct person with activity in that day, ISO week (from Monday) or month. Idle = a seat holder not active in the range.');
+    'Active = a distinct person with activity in that day, ISO week (from Monday) or month. Idle = a seat holder not active in the range.', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   const teams = (await api.get('/api/org/teams', o.orgParams(ctx, { team: undefined }))).teams.map((t) => t.team);
   const tools = [...new Set([...d.daily, ...d.weekly, ...d.monthly, ...d.seats].map((r) => r.tool))];

@@ -62,7 +62,13 @@ export const SOURCE_LABEL = { anthropic: 'Anthropic Admin API', cursor: 'Cursor 
 export const sourceName = (s) => SOURCE_LABEL[s] || s || '–';
 
 // the page header: title, one line of explanation, and the section tabs
-export function orgHead(ctx, active, title, lead) {
+export function orgHead(ctx, active, title, lead, dateRange) {
+  // "All" has no dates: the server answers for its default window
+  const win = dateRange && dateRange.from
+    ? h('p', { class: 'muted small', dataset: { window: `${dateRange.from}/${dateRange.to}` } },
+      `Window: ${dateRange.from} – ${dateRange.to}, UTC days`,
+      ctx.range.preset === 'all' ? ' (with no dates chosen the server shows its default: the last 30 days)' : '')
+    : null;
   const tabs = h('nav', { class: 'org-tabs', 'aria-label': 'Organisation pages' },
     ORG_TABS.map(([name, label]) => h('a', {
       href: ctx.link(name),
@@ -73,7 +79,7 @@ export function orgHead(ctx, active, title, lead) {
     h('div', { class: 'page-head' },
       h('p', { class: 'eyebrow' }, 'Organisation'),
       h('h1', {}, title),
-      lead ? h('p', { class: 'muted' }, lead) : null),
+      lead ? h('p', { class: 'muted' }, lead) : null, win),
     tabs,
   ];
 }

@@ -17,7 +17,7 @@ const TOKEN_TYPE = {
 export async function render(ctx) {
   const params = o.orgParams(ctx, { team: undefined });
   const { data: d } = await o.load('/api/org/cost', params);
-  const head = o.orgHead(ctx, 'org-cost', 'Cost', 'The Anthropic bill (cost_report, exact cents). Lines without a model or token type are listed as "(none)".');
+  const head = o.orgHead(ctx, 'org-cost', 'Cost', 'The Anthropic bill (cost_report, exact cents). Lines without a model or token type are listed as "(none)".', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   const csv = { path: '/api/org/cost', params, name: o.csvName(ctx, 'cost') };
   const none = (s) => s || '(none)';
@@ -29,7 +29,7 @@ export async function render(ctx) {
   pending = models.length ? () => barChart(canvas, models.map((r) => none(r.model)), models.map((r) => f.centsToChartDollars(r.billCents)), 'Bill', f.money) : null;
   return h('div', { class: 'page org' }, head,
     h('div', { class: 'cards' },
-      card('Anthropic bill', o.money(d.billCents), { test: 'billCents', sub: o.windowNote(d.dateRange) })),
+      card('Anthropic bill', o.money(d.billCents), { test: 'billCents' })),
     h('h2', { class: 'group' }, 'API tokens (usage_report/messages)'),
     h('div', { class: 'cards small' },
       card('Input (uncached)', f.int(t.uncachedInput), { test: 'uncachedInput' }),

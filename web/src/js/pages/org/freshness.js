@@ -13,7 +13,7 @@ const STATUS = { ok: 'good', partial: 'running', running: 'running', error: 'bad
 export async function render(ctx) {
   const params = o.orgParams(ctx, { team: undefined });
   const d = await api.get('/api/org/freshness', params);
-  const head = o.orgHead(ctx, 'org-freshness', 'Freshness', 'When each source was last pulled, which days are missing, and how much of the bill is attributed to people.');
+  const head = o.orgHead(ctx, 'org-freshness', 'Freshness', 'When each source was last pulled, which days are missing, and how much of the bill is attributed to people.', d && d.dateRange);
   if (!o.hasOrgData(d)) return h('div', { class: 'page org' }, head, o.emptyState());
   const tz = ctx.tz;
   const gapText = (s) => (s.gaps && s.gaps.length

@@ -15,13 +15,13 @@ export async function render(ctx) {
   const params = o.orgParams(ctx, { team: undefined });
   const { data: d } = await o.load('/api/org/overview', params);
   const head = o.orgHead(ctx, 'org', 'Organisation overview',
-    'What the organisation pays for AI tools: vendor bills plus seat prices. Estimates are shown apart and never added.');
+    'What the organisation pays for AI tools: vendor bills plus seat prices. Estimates are shown apart and never added.', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
 
   const b = d.budget || {};
   const est = (d.estimates && d.estimates.estimatedClaudeCodeCents) || null;
   const cards = h('div', { class: 'cards' },
-    card('Total (bill + seats)', o.money(d.totalCents), { test: 'totalCents', sub: o.windowNote(d.dateRange) }),
+    card('Total (bill + seats)', o.money(d.totalCents), { test: 'totalCents' }),
     card('Vendor bills', o.money(d.billCents), { test: 'billCents' }),
     card('Seats', o.money(d.seatCents), { test: 'seatCents', sub: f.centsToNano(d.seatCents) === 0n ? 'no seat prices in the config ([seats])' : 'seat price × seats × months' }),
     card('Run rate / month', o.money(d.runRate && d.runRate.monthlyCents), { test: 'runRate', sub: d.runRate ? `last ${d.runRate.days} days with data × 30; ${o.money(d.runRate.dailyCents)}/day` : '' }),

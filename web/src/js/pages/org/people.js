@@ -37,7 +37,7 @@ export async function render(ctx) {
   const params = o.orgParams(ctx);
   const { data: d } = await o.load('/api/org/people', params);
   const head = o.orgHead(ctx, 'org-people', 'People',
-    'Bill shares are exact splits of the Anthropic bill by token share; Claude Code cost is Claude Code\'s own estimate and not part of the bill.');
+    'Bill shares are exact splits of the Anthropic bill by token share; Claude Code cost is Claude Code\'s own estimate and not part of the bill.', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   // every team, from the unfiltered teams list (the filter must offer all)
   const teams = (await api.get('/api/org/teams', o.orgParams(ctx, { team: undefined }))).teams.map((t) => t.team);

@@ -31,7 +31,7 @@ export async function render(ctx) {
   ];
   const daily = [...(d.daily || [])].sort((a, b) => (a.date < b.date ? 1 : -1));
   return h('div', { class: 'page org' },
-    o.orgHead(ctx, 'org-people', p.name || p.email || email, `${p.email || email} · ${p.team || '(no team)'}`),
+    o.orgHead(ctx, 'org-people', p.name || p.email || email, `${p.email || email} · ${p.team || '(no team)'}`, d.dateRange),
     h('p', { class: 'crumbs' }, h('a', { href: ctx.link('org-people') }, '← People')),
     h('div', { class: 'cards' },
       card('Bill share', o.money(p.billCents), { test: 'billCents' }),

@@ -13,7 +13,7 @@ export async function render(ctx) {
   const params = o.orgParams(ctx);
   const { data: d } = await o.load('/api/org/productivity', params);
   const head = o.orgHead(ctx, 'org-productivity', 'Productivity',
-    'What the vendors report: Claude Code analytics (Anthropic) and Cursor AI Code Tracking. Rates are accepted ÷ (accepted + rejected).');
+    'What the vendors report: Claude Code analytics (Anthropic) and Cursor AI Code Tracking. Rates are accepted ÷ (accepted + rejected).', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   const teams = (await api.get('/api/org/teams', o.orgParams(ctx, { team: undefined }))).teams.map((t) => t.team);
   const cc = d.claudeCode || {};

@@ -11,7 +11,7 @@ let pending = null;
 export async function render(ctx) {
   const params = o.orgParams(ctx, { team: undefined });
   const { data: d } = await o.load('/api/org/teams', params);
-  const head = o.orgHead(ctx, 'org-teams', 'Teams', 'Teams come from people.csv (aiusage org --people FILE).');
+  const head = o.orgHead(ctx, 'org-teams', 'Teams', 'Teams come from people.csv (aiusage org --people FILE).', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   const cols = [
     { key: 'team', label: 'Team', fmt: (r) => h('a', { href: `${ctx.link('org-people')}${ctx.link('org-people').includes('?') ? '&' : '?'}team=${encodeURIComponent(r.team)}` }, r.team) },
