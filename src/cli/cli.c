@@ -44,7 +44,7 @@ static const struct opt opts[] = {
 	{ "errors", 0, O_FLAG, F(errors), "sync: list malformed lines" },
 	{ "quiet", 'q', O_FLAG, F(quiet), "no progress or summary" },
 	{ "demo", 0, O_FLAG, F(demo), "use the demo database (see `aiusage demo`)" },
-	{ "org", 0, O_FLAG, F(org), NULL },
+	{ "org", 0, O_FLAG, F(org), "demo: also fill an organisation demo (people, teams, Anthropic usage, bill, Claude Code)" },
 	{ "start-of-week", 'w', O_WEEK, F(week_start), "weekly: sunday (default) ... saturday" },
 	{ "active", 'a', O_FLAG, F(active), "blocks: only the active block" },
 	{ "recent", 'r', O_FLAG, F(recent), "blocks: last 3 days" },
@@ -61,6 +61,7 @@ static const struct opt opts[] = {
 	{ "sync-interval", 0, O_STR, F(sync_interval), "serve: also sync every N seconds (default 60 without inotify; 0 = never)" },
 	{ "no-watch", 0, O_FLAG, F(no_watch), "serve: do not watch the transcript folders (inotify)" },
 	{ "retention-days", 0, O_STR, F(retention_days), "serve: keep N days of history, or forever (the default); stored in the database" },
+	{ "pull-interval", 0, O_STR, F(pull_interval), "serve: scheduled pulls: off, hourly, N[s|m|h] (default [pull] schedule when a key is set, else off)" },
 	{ "messages", 0, O_BYTES, F(demo_messages), "demo: about N assistant requests (default 6000; benchmarks use 1000000)" },
 };
 

@@ -48,6 +48,7 @@ struct cli_ctx {
 	const char *sync_interval; /* --sync-interval SECONDS (serve; 0 = no timer) */
 	bool no_watch;             /* --no-watch: no inotify (serve) */
 	const char *retention_days;/* --retention-days N|forever (serve: stores the setting) */
+	const char *pull_interval; /* --pull-interval off|hourly|N[s|m|h] (serve's scheduled pulls) */
 	int64_t demo_messages;     /* demo: --messages N assistant requests (default 6000) */
 	const char *positional[8];
 	size_t npositional;
@@ -94,6 +95,9 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err);
 int cmd_version(struct cli_ctx *c);
 int cmd_help(struct cli_ctx *c);
 int cmd_pull(struct cli_ctx *c);
+/* cmd_pull.c's table of organisation sources (also run by serve's scheduler). */
+struct pull_source;
+const struct pull_source *cli_pull_sources(size_t *n);
 int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
 int cmd_import(struct cli_ctx *c);

@@ -4,9 +4,33 @@
 #include "cli/cli.h"
 #include "core/timeutil.h"
 #include "demo/demo_gen.h"
+#include "demo/demo_org.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
+
+/* --org: the organisation demo (demo/demo_org.h) into the same database,
+ * the last 60 UTC days (AIUSAGE_TODAY pins today, for tests). */
+static int demo_org(struct cli_ctx *c, struct aiu_err *err)
+{
+	struct demo_org_stats st;
+	const char *t = getenv("AIUSAGE_TODAY");
+	int64_t today = now_ms() / MS_PER_DAY;
+	int rc;
+	if (t && *t && parse_day_arg(t, &today) < 0)
+		return aiu_errf(err, AIU_EARG, "AIUSAGE_TODAY: '%.40s' is not a date", t);
+	if ((rc = demo_org_fill(c->store, today, 60, 20251123, &st, err)) < 0)
+		return rc;
+	if (!c->quiet)
+		printf("Organisation demo: %lld people, %lld usage rows, %lld cost rows, %lld Claude Code"
+		       " records (Anthropic only).\nTry: aiusage org --demo; aiusage serve --demo,"
+		       " then /api/org/overview\n",
+		       (long long)st.people, (long long)st.usage_rows, (long long)st.cost_rows,
+		       (long long)st.cc_records);
+	return AIU_OK;
+}
 
 int cmd_demo(struct cli_ctx *c)
 {
@@ -31,6 +55,8 @@ int cmd_demo(struct cli_ctx *c)
 	c->demo = true;
 	c->ndirs = 0; /* the demo dir, set by cli_open_store */
 	if ((rc = cli_sync(c, true, &err)) < 0)
+		goto out;
+	if (c->org && (rc = demo_org(c, &err)) < 0)
 		goto out;
 	if (!c->quiet)
 		printf("Demo database: %s\nTry: aiusage daily --demo, aiusage blocks --demo, aiusage session --demo\n\n",

@@ -14,6 +14,7 @@
 #include "ingest/anthropic_pull.h"
 #include "ingest/cursor_pull.h"
 #include "ingest/pull.h"
+#include "ingest/pull_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,55 +25,26 @@ static const struct pull_source sources[] = {
 	{ "cursor", cursor_pull_source, "Cursor Admin API and AI Code Tracking API" },
 };
 
+const struct pull_source *cli_pull_sources(size_t *n)
+{
+	*n = sizeof(sources) / sizeof(sources[0]);
+	return sources;
+}
+
+/* One recorded run (ingest/pull_run.c), then the summary line. */
 static int run_source(struct cli_ctx *c, const struct pull_source *src, struct pull_ctx *p,
 		      struct aiu_err *err)
 {
-	struct store *s = c->store;
-	struct org_run run;
 	char from[16], to[16];
-	int rc, rc2;
-
-	memset(&run, 0, sizeof(run));
-	str_copy(run.source, src->name, sizeof(run.source));
-	run.started_ms = now_ms();
-	run.from_day = p->since_day != INT64_MIN ? p->since_day : p->today - p->backfill_days + 1;
-	run.to_day = p->until_day != INT64_MAX ? p->until_day : p->today;
-	if ((rc = store_begin(s, err)) < 0 || (rc = s->ops->org_run_start(s, &run, err)) < 0 ||
-	    (rc = store_commit(s, err)) < 0) {
-		store_rollback(s);
-		return rc;
-	}
-	rc = src->fn(p, err);
-	run.finished_ms = now_ms();
-	run.from_day = p->from_day;
-	run.to_day = p->to_day;
-	run.rows = p->rows;
-	run.requests = p->requests;
-	if (rc < 0) {
-		str_copy(run.status, "error", sizeof(run.status));
-		str_copy(run.error, err->msg, sizeof(run.error));
-	} else if (p->nerrors) {
-		str_copy(run.status, "partial", sizeof(run.status));
-		str_copy(run.error, p->first_error, sizeof(run.error));
-	} else {
-		str_copy(run.status, "ok", sizeof(run.status));
-	}
-	{
-		struct aiu_err e2;
-		if ((rc2 = store_begin(s, &e2)) < 0 || (rc2 = s->ops->org_run_finish(s, &run, &e2)) < 0 ||
-		    (rc2 = store_commit(s, &e2)) < 0) {
-			store_rollback(s);
-			fprintf(stderr, "aiusage: could not record the pull run: %s\n", e2.msg);
-		}
-	}
-	if (rc < 0)
+	int rc = pull_run_source(c->store, src, p, err);
+	if (rc < 0 && rc != AIU_EPARSE)
 		return rc;
 	if (!c->quiet) {
 		format_day(p->from_day, from, sizeof(from));
 		format_day(p->to_day, to, sizeof(to));
 		printf("pull %s %s..%s: %s\n", src->name, from, to, p->summary);
 	}
-	return p->nerrors ? AIU_EPARSE : AIU_OK;
+	return rc;
 }
 
 static int today_day(int64_t *day, struct aiu_err *err)

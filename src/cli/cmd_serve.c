@@ -11,6 +11,8 @@
 #include "core/config.h"
 #include "http/api_org.h"
 #include "http/api_sync.h"
+#include "ingest/pull_sched.h"
+#include "core/timeutil.h"
 #include "store/retention.h"
 
 #include <errno.h>
@@ -46,8 +48,48 @@ static int serve_sync_setup(struct cli_ctx *c, struct sync_service *svc, struct 
 	return cc_watch_start(svc->job, &wo, &svc->watch, err);
 }
 
+/* Serve's scheduled pulls (ingest/pull_sched.h): --pull-interval, else the
+ * config's [pull] schedule when a vendor key is configured; never for the
+ * demo database. *ps stays NULL when off. */
+static int serve_pull_setup(struct cli_ctx *c, const struct aiu_config *cfg,
+			    struct org_service *org, struct pull_sched **ps, struct aiu_err *err)
+{
+	struct pull_sched_opts po;
+	const char *bo = getenv("AIUSAGE_HTTP_BACKOFF_MS"), *rpm = getenv("AIUSAGE_PULL_RPM");
+	const char *today = getenv("AIUSAGE_TODAY");
+	int64_t iv = 0;
+	int rc;
+
+	*ps = NULL;
+	memset(&po, 0, sizeof(po));
+	po.today = -1;
+	if (c->pull_interval) {
+		if ((rc = pull_sched_parse(c->pull_interval, &iv, err)) < 0)
+			return rc;
+	} else if (pull_sched_any_key(cfg)) {
+		if ((rc = pull_sched_parse(cfg->schedule, &iv, err)) < 0)
+			return rc;
+	}
+	if (c->demo || iv <= 0)
+		return AIU_OK;
+	if ((bo && *bo && parse_i64_range(bo, 1, 600000, &po.backoff_ms) < 0) ||
+	    (rpm && *rpm && parse_i64_range(rpm, 1, 1000000, &po.rpm) < 0) ||
+	    (today && *today && parse_day_arg(today, &po.today) < 0))
+		return aiu_errf(err, AIU_EARG, "AIUSAGE_HTTP_BACKOFF_MS, AIUSAGE_PULL_RPM or AIUSAGE_TODAY is malformed");
+	po.db_path = c->db_path;
+	po.cfg = cfg;
+	po.sources = cli_pull_sources(&po.nsources);
+	po.interval_s = iv;
+	if ((rc = pull_sched_start(&po, ps, err)) < 0)
+		return rc;
+	org->sched_enabled = true;
+	org->sched_interval_s = iv;
+	return AIU_OK;
+}
+
 int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 {
+	struct pull_sched *ps = NULL;
 	struct http_server_opts o = { 0 };
 	struct http_server *srv = NULL;
 	struct sync_service svc = { NULL, NULL, NULL };
@@ -79,6 +121,8 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if ((rc = serve_sync_setup(c, &svc, err)) < 0)
 		goto out;
+	if ((rc = serve_pull_setup(c, &cfg, &org, &ps, err)) < 0)
+		goto out;
 	o.ext = &svc;
 	if ((rc = http_server_start(&o, &srv, bound, sizeof(bound), err)) < 0)
 		goto out;
@@ -97,6 +141,8 @@ int cli_serve(struct cli_ctx *c, struct aiu_err *err)
 	rc = AIU_OK;
 out:
 	http_server_stop(srv);   /* handlers use the job: stop them first */
+	pull_sched_stop(ps);     /* waits for a round in progress */
+	memset(&cfg, 0, sizeof(cfg)); /* no key left in memory */
 	cc_watch_stop(svc.watch);
 	sync_job_free(svc.job);  /* cancels a running sync between batches */
 	return rc;
