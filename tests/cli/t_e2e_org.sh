@@ -8,8 +8,8 @@
 # downloads must carry it) on a free loopback port, and
 # tests/e2e/org.mjs drives Debian's chromium through playwright-core: every
 # org page, figures equal to the API's, CSV downloads equal to the
-# endpoints', two pages at phone size, and the empty state on a store
-# without org data. Screenshots go to $AIU_BUILD_DIR/e2e-screenshots/org-*.
+# endpoints', two pages at phone size, the empty state on a store
+# without org data, and every page on `aiusage demo --org` (served --demo). Screenshots go to $AIU_BUILD_DIR/e2e-screenshots/org-*.
 source "$(dirname "$0")/lib.sh"
 CHROMIUM=${AIU_CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then
@@ -74,6 +74,12 @@ start_server URL "$T/serve.log" --db "$DB" --claude-dir "$T/claude" --no-watch -
 unset AIUSAGE_TOKEN
 EMPTY_URL=""
 start_server EMPTY_URL "$T/serve-empty.log" --db "$T/empty.db" --claude-dir "$T/claude" --no-watch --sync-interval 0
+# the newcomer's path: `aiusage demo --org`, then `aiusage serve --demo`
+"$AIU_BIN" demo --org > "$T/demo.txt" 2>&1 && rc=0 || rc=$?
+check "demo --org (exit $rc)" [ "$rc" = 0 ]
+DEMO_URL=""
+start_server DEMO_URL "$T/serve-demo.log" --demo --no-watch --sync-interval 0
+check "the demo server prints its URL" [ -n "$DEMO_URL" ]
 check "the org server prints its URL" [ -n "$URL" ]
 check "the empty server prints its URL" [ -n "$EMPTY_URL" ]
 code=$(curl -s -o /dev/null -w '%{http_code}' "${URL}api/org/overview")
@@ -81,7 +87,7 @@ check "the org API wants the token (got HTTP $code)" [ "$code" = 401 ]
 
 SHOTS="${AIU_BUILD_DIR:-$T}/e2e-screenshots"
 mkdir -p "$SHOTS"
-if AIU_URL=$URL AIU_TOKEN=$TOKEN AIU_EMPTY_URL=$EMPTY_URL AIU_SHOTS=$SHOTS \
+if AIU_URL=$URL AIU_TOKEN=$TOKEN AIU_EMPTY_URL=$EMPTY_URL AIU_DEMO_URL=$DEMO_URL AIU_SHOTS=$SHOTS \
    AIU_FROM=$FROM AIU_TO=$TO AIU_DL="$T/downloads" AIU_CHROMIUM=$CHROMIUM \
    node "$AIU_SRC/tests/e2e/org.mjs"; then
   ok "org browser tests (screenshots in $SHOTS/org-*)"

@@ -8,6 +8,7 @@
 //
 // Environment: AIU_URL (a server with a token and org data), AIU_TOKEN,
 // AIU_EMPTY_URL (a server without org data and without a token),
+// AIU_DEMO_URL (`aiusage serve --demo` after `aiusage demo --org`),
 // AIU_FROM / AIU_TO (the pulled window), AIU_SHOTS (screenshots),
 // AIU_DL (download dir), AIU_CHROMIUM (browser binary).
 import assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ const { chromium } = require('playwright-core');
 
 const BASE = process.env.AIU_URL.replace(/\/$/, '');
 const EMPTY = process.env.AIU_EMPTY_URL.replace(/\/$/, '');
+const DEMO = process.env.AIU_DEMO_URL.replace(/\/$/, '');
 const TOKEN = process.env.AIU_TOKEN;
 const FROM = process.env.AIU_FROM;
 const TO = process.env.AIU_TO;
@@ -371,7 +373,7 @@ await step('org productivity: Claude Code figures and accept rates equal the API
     assert.equal(digits(await figure(page, 'cursorAcceptedLines')), d.cursor.acceptedLines);
     if (d.cursor.tabAcceptRate !== null) samePct(await figure(page, 'tabAcceptRate'), d.cursor.tabAcceptRate * 100, 'tab accept rate');
   } else {
-    assert.match(await page.locator('[data-figure="noCursor"]').textContent(), /No Cursor data/);
+    assert.match(await page.locator('[data-figure="noCursor"]').textContent(), /No Cursor figures/);
   }
   if (d.commits) samePct(await figure(page, 'aiSharePct'), d.commits.aiSharePct, 'AI share');
   assert.equal(await rowCount(page, 'org-productivity-daily'), Math.max(1, d.daily.length));
@@ -496,6 +498,34 @@ await step('a store without org data: every org page explains how to get some', 
   }
   await go(p, '#/org', 'org', EMPTY);
   await shot(p, 'laptop-empty');
+  await c.close();
+});
+
+await step('aiusage demo --org: every org page renders the demo with the API\'s figures (default window)', async () => {
+  const c = await browser.newContext({ viewport: { width: 1366, height: 768 }, timezoneId: TZ });
+  const p = await c.newPage();
+  watch(p, 'demo', problems);
+  const D = async (ep) => (await (await fetch(`${DEMO}/api/org/${ep}`)).json()).data;
+  await go(p, '#/org', 'org', DEMO);
+  const ov = await D('overview');
+  assert.ok(nano(ov.billCents) > 0n, 'the demo has a bill');
+  sameMoney(await figure(p, 'totalCents'), nano(ov.totalCents), 'demo total');
+  sameMoney(await figure(p, 'estimatedClaudeCodeCents'), nano(ov.estimates.estimatedClaudeCodeCents), 'demo estimate');
+  await shot(p, 'demo-overview');
+  await go(p, '#/org-people', 'org-people', DEMO);
+  const pe = await D('people');
+  assert.ok(pe.people.length >= 10, 'the demo has people');
+  assert.equal(await rowCount(p, 'org-people'), pe.people.length + 1);
+  sameMoney(await cell(p, 'org-people', 0, 'billCents'), nano(pe.people[0].billCents), 'demo first person');
+  for (const name of ['org-teams', 'org-adoption', 'org-productivity', 'org-cost', 'org-freshness']) {
+    await go(p, `#/${name}`, name, DEMO);
+    assert.equal(await p.locator('.error-box').count(), 0, `${name} renders`);
+    assert.doesNotMatch(await p.locator('main').textContent(), /No organisation data yet/, name);
+  }
+  const te = await D('teams');
+  await go(p, '#/org-teams', 'org-teams', DEMO);
+  assert.equal(await rowCount(p, 'org-teams'), te.teams.length);
+  await shot(p, 'demo-teams');
   await c.close();
 });
 

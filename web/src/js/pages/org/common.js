@@ -91,7 +91,7 @@ export function emptyState() {
     h('p', {}, 'Pull the data with an admin key, then reload:'),
     h('pre', { class: 'cmd' }, 'export ANTHROPIC_ADMIN_KEY=sk-ant-admin01-...\nexport CURSOR_API_KEY=key_...\naiusage pull all'),
     h('p', {}, 'Or look around with made-up data first:'),
-    h('pre', { class: 'cmd' }, 'aiusage demo --org'),
+    h('pre', { class: 'cmd' }, 'aiusage demo --org\naiusage serve --demo'),
     h('p', { class: 'muted' }, 'docs/ORG.md says what is fetched, which figures are exact and which are estimates.'));
 }
 

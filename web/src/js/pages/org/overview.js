@@ -23,7 +23,7 @@ export async function render(ctx) {
   const cards = h('div', { class: 'cards' },
     card('Total (bill + seats)', o.money(d.totalCents), { test: 'totalCents' }),
     card('Vendor bills', o.money(d.billCents), { test: 'billCents' }),
-    card('Seats', o.money(d.seatCents), { test: 'seatCents', sub: f.centsToNano(d.seatCents) === 0n ? 'no seat prices in the config ([seats])' : 'seat price × seats × months' }),
+    card('Seats', o.money(d.seatCents), { test: 'seatCents', sub: f.centsToNano(d.seatCents) === 0n ? 'no seat costs counted (see docs/ORG_API.md)' : 'seat price × seats × months' }),
     card('Run rate / month', o.money(d.runRate && d.runRate.monthlyCents), { test: 'runRate', sub: d.runRate ? `last ${d.runRate.days} days with data × 30; ${o.money(d.runRate.dailyCents)}/day` : '' }),
     card('Budget this month', b.monthlyCents ? o.money(b.monthlyCents) : 'not set', {
       test: 'budget',

@@ -48,7 +48,7 @@ export async function render(ctx) {
       card('Accepted lines', f.int(cu.acceptedLines), { test: 'cursorAcceptedLines', sub: `of ${f.int(cu.suggestedLines)} suggested` }),
       card('Tab accept rate', f.ratio(cu.tabAcceptRate), { test: 'tabAcceptRate', sub: `${f.int(cu.tabsAccepted)} of ${f.int(cu.tabsShown)} tabs` }),
       cm ? card('AI share of committed lines', f.pct(cm.aiSharePct), { test: 'aiSharePct', sub: `${f.int(cm.aiLinesAdded)} of ${f.int(cm.totalLinesAdded)} lines` }) : null)
-      : h('p', { class: 'empty', dataset: { figure: 'noCursor' } }, 'No Cursor data pulled yet (aiusage pull cursor): Cursor lines, tab accept rate and the AI share of committed lines appear here then.'),
+      : h('p', { class: 'empty', dataset: { figure: 'noCursor' } }, 'No Cursor figures from this server: Cursor accepted lines, tab accept rate and the AI share of committed lines appear here once Cursor data is pulled (aiusage pull cursor) and served (docs/ORG_API.md says what is read).'),
     o.tablePanel('Claude Code accept rate per tool', toolCols, cc.byTool || [], { test: 'org-cc-tools' }, null),
     o.tablePanel('Claude Code day by day', dayCols, daily, { test: 'org-productivity-daily' },
       { path: '/api/org/productivity', params, name: o.csvName(ctx, 'productivity-daily') }));
