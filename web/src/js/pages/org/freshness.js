@@ -21,16 +21,16 @@ export async function render(ctx) {
     : 'none');
   const srcCols = [
     { key: 'source', label: 'Source', fmt: (r) => o.sourceName(r.source) },
-    { key: 'lastSuccess', label: 'Last successful pull', fmt: (r) => o.when(r.lastSuccess, tz) },
+    { key: 'lastSuccess', label: `Last successful pull (${tz})`, fmt: (r) => o.when(r.lastSuccess, tz) },
     { key: 'lastDataDay', label: 'Last day with data', fmt: (r) => r.lastDataDay || '–' },
-    { key: 'lastFailure', label: 'Last failure', fmt: (r) => (r.lastFailure ? h('span', { class: 'bad-text' }, `${o.when(r.lastFailure.startedAt, tz)}: ${r.lastFailure.error || r.lastFailure.status}`) : 'none') },
+    { key: 'lastFailure', label: `Last failure (${tz})`, fmt: (r) => (r.lastFailure ? h('span', { class: 'bad-text' }, `${o.when(r.lastFailure.startedAt, tz)}: ${r.lastFailure.error || r.lastFailure.status}`) : 'none') },
     { key: 'gaps', label: 'Gaps (UTC days)', fmt: (r) => h('span', { class: r.gaps && r.gaps.length ? 'warn-text' : '' }, gapText(r)) },
     { key: 'checkpoints', label: 'Checkpoints', fmt: (r) => ((r.checkpoints || []).length
       ? h('ul', { class: 'plain' }, r.checkpoints.map((c) => h('li', {}, h('span', { class: 'muted' }, `${c.name} `), c.day)))
       : '–') },
   ];
   const runCols = [
-    { key: 'startedAt', label: 'Started', fmt: (r) => o.when(r.startedAt, tz) },
+    { key: 'startedAt', label: `Started (${tz})`, fmt: (r) => o.when(r.startedAt, tz) },
     { key: 'source', label: 'Source', fmt: (r) => o.sourceName(r.source) },
     { key: 'status', label: 'Status', fmt: (r) => h('span', { class: `status ${STATUS[r.status] || ''}` }, r.status) },
     { key: 'window', label: 'Window', fmt: (r) => `${r.from || '?'} – ${r.to || '?'}` },
