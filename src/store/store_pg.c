@@ -22,6 +22,7 @@
  * libpq and scrubbed from its messages.
  */
 #include "store/store_pg_int.h"
+#include "store/store_pg_org.h"
 #include "store/migrations.h"
 #include "core/buf.h"
 #include "core/strutil.h"
@@ -293,12 +294,25 @@ static int pg_fail(struct pg_store *q, PGresult *r, struct aiu_err *err, const c
 	return aiu_errf(err, AIU_EDB, "%s: %s: %s", q->base.uri, what, msg);
 }
 
+/* True if a successful result is an INSERT/UPDATE/DELETE that changed
+ * at least one row (what SQLite's total_changes counts). */
+static bool changed_rows(PGresult *r)
+{
+	const char *st = PQcmdStatus(r), *n = PQcmdTuples(r);
+	if (strncmp(st, "INSERT", 6) != 0 && strncmp(st, "UPDATE", 6) != 0 &&
+	    strncmp(st, "DELETE", 6) != 0)
+		return false;
+	return *n && strcmp(n, "0") != 0;
+}
+
 static int check(struct pg_store *q, PGresult *r, PGresult **res, struct aiu_err *err,
 		 const char *what)
 {
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		return pg_fail(q, r, err, what);
+	if (changed_rows(r))
+		q->changed = true;
 	if (res)
 		*res = r;
 	else
@@ -401,6 +415,19 @@ int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *
 	return rc;
 }
 
+int pg_exec(struct pg_store *q, const char *sql, PGresult **res, struct aiu_err *err,
+	    const char *what)
+{
+	struct pgp *p = q->p;
+	if (res)
+		*res = NULL;
+	if (p->overflow)
+		return aiu_errf(err, AIU_ENOMEM, "%s: %s: too many parameters or out of memory",
+				q->base.uri, what);
+	return check(q, PQexecParams(q->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 0), res, err,
+		     what);
+}
+
 /* Runs a constant statement without parameters. */
 static int run_const(struct pg_store *q, const char *sql, struct aiu_err *err)
 {
@@ -476,12 +503,25 @@ static void pg_bulk_mode(struct store *s, bool on)
 
 static int pg_begin(struct store *s, struct aiu_err *err)
 {
+	PGQ(s)->changed = false;
 	return run_const(PGQ(s), "BEGIN ISOLATION LEVEL READ COMMITTED", err);
 }
 
+/* As on SQLite: a transaction that changed rows also bumps the data
+ * version (meta 'generation') before it commits, so readers' caches see
+ * the change exactly when the data does. The bump is one atomic upsert,
+ * so concurrent writers each add their own 1. */
 static int pg_commit(struct store *s, struct aiu_err *err)
 {
-	return run_const(PGQ(s), "COMMIT", err);
+	struct pg_store *q = PGQ(s);
+	int rc;
+	if (q->changed &&
+	    (rc = run_const(q, "INSERT INTO meta AS t(key, value) VALUES ('generation', '1')"
+			    " ON CONFLICT (key) DO UPDATE SET value = (t.value::bigint + 1)::text",
+			    err)) < 0)
+		return rc;
+	q->changed = false;
+	return run_const(q, "COMMIT", err);
 }
 
 /* Rolled-back transactions may have interned names whose rows are gone:
@@ -493,6 +533,7 @@ static int pg_rollback(struct store *s)
 		dict_cache_release(&q->dict[d]);
 		dict_cache_init(&q->dict[d]);
 	}
+	q->changed = false;
 	return run_const(q, "ROLLBACK", NULL);
 }
 
@@ -552,6 +593,43 @@ static const struct store_ops pg_ops = {
 	.bad_line_scan = pg_bad_line_scan,
 	.dict_find = pg_dict_find,
 	.dict_scan = pg_dict_scan,
+	/* data version, read snapshots, session detail, sync stats, retention
+	 * (store_pg_sync.c) */
+	.data_version = pg_data_version,
+	.read_begin = pg_read_begin,
+	.read_end = pg_read_end,
+	.read_only = pg_read_only,
+	.session_usage_scan = pg_session_usage_scan,
+	.session_message_scan = pg_session_message_scan,
+	.file_get_id = pg_file_get_id,
+	.meta_get = pg_meta_get,
+	.meta_set = pg_meta_set,
+	.data_stats = pg_data_stats,
+	.prune_before = pg_prune_before,
+	/* organisation sources (store_pg_org.c) */
+	.org_checkpoint_get = pg_org_checkpoint_get,
+	.org_checkpoint_put = pg_org_checkpoint_put,
+	.org_run_start = pg_org_run_start,
+	.org_run_finish = pg_org_run_finish,
+	.org_run_scan = pg_org_run_scan,
+	.anth_day_clear = pg_anth_day_clear,
+	.anth_usage_put = pg_anth_usage_put,
+	.anth_cost_put = pg_anth_cost_put,
+	.anth_cc_put = pg_anth_cc_put,
+	.anth_user_put = pg_anth_user_put,
+	.anth_workspace_put = pg_anth_workspace_put,
+	.anth_key_put = pg_anth_key_put,
+	.org_person_put = pg_org_person_put,
+	.org_key_map_clear = pg_org_key_map_clear,
+	.org_key_map_put = pg_org_key_map_put,
+	.anth_usage_scan = pg_anth_usage_scan,
+	.anth_cost_scan = pg_anth_cost_scan,
+	.anth_cc_scan = pg_anth_cc_scan,
+	.anth_user_scan = pg_anth_user_scan,
+	.anth_workspace_scan = pg_anth_workspace_scan,
+	.anth_key_scan = pg_anth_key_scan,
+	.org_person_scan = pg_org_person_scan,
+	.org_key_map_scan = pg_org_key_map_scan,
 };
 
 /* Runs one migration step in its own transaction with the version bump. */

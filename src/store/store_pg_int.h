@@ -50,6 +50,7 @@ struct pg_store {
 	bool used[P__N];              /* run once already (unnamed) */
 	bool prepared[P__N];          /* prepared on this connection as "aiu<id>" */
 	bool locked;                  /* holds the sync advisory lock */
+	bool changed;                 /* this transaction changed rows (commit bumps the version) */
 	struct pgp *p;                /* reused parameter block */
 	struct dict_cache dict[DICT__N];
 };
@@ -69,6 +70,10 @@ void pgp_bin(struct pgp *p, const void *data, size_t n);
  * (redacted), what failed and the server's message. */
 int pg_run(struct pg_store *q, enum pg_stmt id, PGresult **res, struct aiu_err *err,
 	   const char *what);
+/* Runs ad-hoc SQL (rare ops: sync stats, retention, org) with q->p's
+ * parameters, like pg_run but not prepared. */
+int pg_exec(struct pg_store *q, const char *sql, PGresult **res, struct aiu_err *err,
+	    const char *what);
 /* Runs the rows-row form (1..PG_MULTI) of the multi-row statement `one`;
  * q->p holds rows x columns parameters. */
 int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *err,
@@ -132,5 +137,26 @@ int pg_dict_scan(struct store *s, enum store_dict d,
 		 int (*cb)(void *ctx, int64_t id, const char *name), void *ctx,
 		 struct aiu_err *err);
 const char *pg_dict_name(struct store *s, enum store_dict d, int64_t id);
+
+/* Data version, read snapshots, session detail, meta, stats, retention
+ * (store_pg_sync.c). */
+int pg_data_version(struct store *s, int64_t *v, struct aiu_err *err);
+int pg_read_begin(struct store *s, struct aiu_err *err);
+void pg_read_end(struct store *s);
+int pg_read_only(struct store *s, struct aiu_err *err);
+int pg_session_usage_scan(struct store *s, int64_t session_id,
+			  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+			  struct aiu_err *err);
+int pg_session_message_scan(struct store *s, int64_t session_id,
+			    int (*cb)(void *ctx, const struct message_row *r), void *ctx,
+			    struct aiu_err *err);
+int pg_file_get_id(struct store *s, int64_t id, struct file_state *out, bool *found,
+		   struct aiu_err *err);
+int pg_meta_get(struct store *s, const char *key, char *out, size_t cap, bool *found,
+		struct aiu_err *err);
+int pg_meta_set(struct store *s, const char *key, const char *value, struct aiu_err *err);
+int pg_data_stats(struct store *s, struct store_data_stats *out, struct aiu_err *err);
+int pg_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats *out,
+		    struct aiu_err *err);
 
 #endif

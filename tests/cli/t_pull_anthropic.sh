@@ -8,10 +8,10 @@
 FAKE="$AIU_SRC/tests/fake/fake_anthropic.py"
 KEY="sk-ant-admin01-TESTSECRET-$RANDOM$RANDOM"
 FPID=""
-trap '[ -n "$FPID" ] && kill $FPID 2>/dev/null; rm -rf "$T"' EXIT
+trap '[ -n "$FPID" ] && kill $FPID 2>/dev/null; cleanup' EXIT
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY"
 LOG="$T/all-output.log"   # every stdout/stderr of aiusage, grepped for the key at the end
-DB="$T/org.db"
+DB=$(db "$T/org.db")   # a SQLite path, or a fresh PostgreSQL database
 
 start_fake() { # start_fake [fake options...]: sets ANTHROPIC_BASE_URL and FPID
   stop_fake
@@ -62,14 +62,14 @@ check "the Default workspace is a workspace, not a total" \
   python3 -c "import json,sys; d=json.load(open('$T/org.json')); w=[x for x in d['bill']['byWorkspace'] if x['key']=='']; sys.exit(0 if len(w)==1 and w[0]['label']=='Default' and len(d['bill']['byWorkspace'])==3 else 1)"
 
 # 2. Re-pulling an overlapping window adds nothing.
-sqlite3 "$DB" "SELECT count(*), sum(amount_nano) FROM anth_cost" > "$T/before"
+dbq "$DB" "SELECT count(*), sum(amount_nano) FROM anth_cost" > "$T/before"
 check "overlapping re-pull succeeds" pull --since 2026-02-15 --until 2026-04-15
 check "quarter totals unchanged after the overlapping re-pull" same_totals 2026-01-01 2026-03-31
 check "union window equals the fixture" same_totals 2026-01-01 2026-04-15
 check "re-pulling the same window twice changes nothing" pull --since 2026-01-01 --until 2026-04-15
-sqlite3 "$DB" "SELECT count(*), sum(amount_nano) FROM anth_cost" > "$T/after1"
+dbq "$DB" "SELECT count(*), sum(amount_nano) FROM anth_cost" > "$T/after1"
 pull --since 2026-01-01 --until 2026-04-15 || true
-sqlite3 "$DB" "SELECT count(*), sum(amount_nano) FROM anth_cost" > "$T/after2"
+dbq "$DB" "SELECT count(*), sum(amount_nano) FROM anth_cost" > "$T/after2"
 check "row count and sum identical across identical pulls" cmp -s "$T/after1" "$T/after2"
 
 # 3. ETags: the lists fit one page now, so a second pull gets 304s.
@@ -79,7 +79,7 @@ check "second pull gets 304 for users, workspaces and api keys" pull --since 202
 check "...and stores nothing from them" grep -q " 0 users, 0 workspaces, 0 api keys" "$T/out"
 
 # 4. Checkpoints: a first run backfills --backfill-days; later runs fetch from the last day.
-rm -f "$DB"*
+DB=$(db "$T/org2.db")   # a fresh store
 export AIUSAGE_TODAY=2026-03-31
 check "first run without a window backfills 90 days" pull --backfill-days 90
 check "...from 2026-01-01 to today" grep -q "^pull anthropic 2026-01-01..2026-03-31" "$T/out"
@@ -93,7 +93,7 @@ check "totals after the incremental run equal the fixture" same_totals 2026-01-0
 unset AIUSAGE_TODAY
 
 # 5. 429 (with and without retry-after) and 5xx are retried; the figures stay exact.
-rm -f "$DB"*
+DB=$(db "$T/org3.db")   # a fresh store
 start_fake --fail-429-every 5 --fail-5xx-every 7 --report-page-max 10
 check "pull through 429s and 5xxs succeeds" pull --since 2026-02-01 --until 2026-02-28
 check "...and retried" python3 -c "
@@ -101,7 +101,7 @@ import re,sys; m=re.search(r'; \d+ requests, (\d+) retries', open('$T/out').read
 check "totals exact despite retries" same_totals 2026-02-01 2026-02-28
 
 # 6. Malformed data: named errors, the rest stored, and a later pull converges.
-rm -f "$DB"*
+DB=$(db "$T/org4.db")   # a fresh store
 start_fake --bad-day 2026-01-10 --malformed-once
 if pull --since 2026-01-01 --until 2026-01-20; then fail "pull with malformed data exits non-zero"; else ok "pull with malformed data exits non-zero"; fi
 check "malformed amount named by endpoint, day, row and field" \

@@ -6,9 +6,9 @@
 FAKE="$AIU_SRC/tests/fake/fake_anthropic.py"
 KEY="sk-ant-admin01-KILLSECRET-$RANDOM"
 FPID=""
-trap '[ -n "$FPID" ] && kill $FPID 2>/dev/null; rm -rf "$T"' EXIT
+trap '[ -n "$FPID" ] && kill $FPID 2>/dev/null; cleanup' EXIT
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY" AIUSAGE_TODAY=2026-03-31
-DB="$T/org.db"
+DB=$(db "$T/org.db")   # a SQLite path, or a fresh PostgreSQL database
 
 # slow answers and small pages, so a pull takes a few seconds and dies mid-page
 python3 "$FAKE" --key "$KEY" --idle 300 --slow-ms 25 --report-page-max 5 --cc-page-max 4 > "$T/port" &
@@ -26,9 +26,19 @@ for delay in 0.4 1.1 2.3 0.7 3.1; do
   grep -q TESTSECRET "$T/err" "$T/out" && fail "key printed"
 done
 check "at least three pulls were killed mid-way" test "$kills" -ge 3
-check "the store is consistent after the kills" bash -c "[ \"\$(sqlite3 '$DB' 'PRAGMA integrity_check')\" = ok ]"
+if [ "$AIU_TEST_BACKEND" != pg ]; then # PostgreSQL has no integrity_check (its WAL keeps it consistent)
+  check "the store is consistent after the kills" [ "$(dbq "$DB" 'PRAGMA integrity_check')" = ok ]
+fi
+# on both: no Claude Code child row outlived its record (a half-written page)
+check "no orphan Claude Code tool or model rows after the kills" [ "$(dbq "$DB" "SELECT
+  (SELECT count(*) FROM anth_cc_tools t WHERE NOT EXISTS (SELECT 1 FROM anth_cc c WHERE c.day = t.day
+    AND c.actor_type = t.actor_type AND c.actor = t.actor AND c.terminal_type = t.terminal_type
+    AND c.is_remote = t.is_remote)) +
+  (SELECT count(*) FROM anth_cc_models t WHERE NOT EXISTS (SELECT 1 FROM anth_cc c WHERE c.day = t.day
+    AND c.actor_type = t.actor_type AND c.actor = t.actor AND c.terminal_type = t.terminal_type
+    AND c.is_remote = t.is_remote))")" = 0 ]
 check "killed runs stay visible as 'running' (interrupted) runs" \
-  bash -c "[ \"\$(sqlite3 '$DB' \"SELECT count(*) FROM org_pull_runs WHERE status = 'running'\")\" -ge 3 ]"
+  [ "$(dbq "$DB" "SELECT count(*) FROM org_pull_runs WHERE status = 'running'")" -ge 3 ]
 check "a final pull completes" "$AIU_BIN" pull anthropic --db "$DB" --backfill-days 90
 "$AIU_BIN" org --json --db "$DB" --since 2026-01-01 --until 2026-03-31 > "$T/org.json"
 python3 "$FAKE" --expect --since 2026-01-01 --until 2026-03-31 > "$T/expect.json"
@@ -47,10 +57,12 @@ if not ok:
 sys.exit(0 if ok else 1)
 EOF
 # an uninterrupted pull into a fresh store gives byte-identical org tables
-"$AIU_BIN" pull anthropic --db "$T/clean.db" --backfill-days 90 >/dev/null 2>&1
+CLEAN=$(db "$T/clean.db")
+"$AIU_BIN" pull anthropic --db "$CLEAN" --backfill-days 90 >/dev/null 2>&1
 for t in anth_usage anth_cost anth_cc anth_cc_tools anth_cc_models; do
-  sqlite3 "$DB" "SELECT * FROM $t ORDER BY 1,2,3,4,5" > "$T/a.$t"
-  sqlite3 "$T/clean.db" "SELECT * FROM $t ORDER BY 1,2,3,4,5" > "$T/b.$t"
+  ord="1,2,3,4,5,6,7,8"; [ "$t" = anth_cc_tools ] || ord="$ord,9"   # covers every primary key
+  dbq "$DB" "SELECT * FROM $t ORDER BY $ord" > "$T/a.$t"
+  dbq "$CLEAN" "SELECT * FROM $t ORDER BY $ord" > "$T/b.$t"
   check "$t identical to an uninterrupted pull" cmp -s "$T/a.$t" "$T/b.$t"
 done
 finish
