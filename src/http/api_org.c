@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RUN_RATE_DAYS 7
@@ -108,6 +109,41 @@ static void j_range(struct jsonw *w, const struct org_params *p)
 
 /* --- overview --------------------------------------------------------- */
 
+static bool tool_ok(const struct org_params *p, int tool)
+{
+	return p->tool == ORGT_ALL || p->tool == tool;
+}
+
+/* The bill (Anthropic cost report + Cursor usage events, as the tool filter
+ * allows) of days [from, to]. */
+static int64_t bill_between(const struct org_activity *a, int64_t from, int64_t to,
+			    const struct org_params *p)
+{
+	int64_t sum = 0;
+	for (size_t i = 0; tool_ok(p, ORGT_API) && i < a->n_bill_days; i++)
+		if (a->bill_days[i].day >= from && a->bill_days[i].day <= to)
+			sum += a->bill_days[i].nano;
+	for (size_t i = 0; tool_ok(p, ORGT_CURSOR) && i < a->n_cursor_bill_days; i++)
+		if (a->cursor_bill_days[i].day >= from && a->cursor_bill_days[i].day <= to)
+			sum += a->cursor_bill_days[i].nano;
+	return sum;
+}
+
+/* The last billed day in [from, to], -1 when none. */
+static int64_t last_billed(const struct org_activity *a, const struct org_params *p)
+{
+	int64_t last = -1;
+	for (size_t i = 0; tool_ok(p, ORGT_API) && i < a->n_bill_days; i++)
+		if (a->bill_days[i].day >= p->from && a->bill_days[i].day <= p->to &&
+		    a->bill_days[i].day > last)
+			last = a->bill_days[i].day;
+	for (size_t i = 0; tool_ok(p, ORGT_CURSOR) && i < a->n_cursor_bill_days; i++)
+		if (a->cursor_bill_days[i].day >= p->from && a->cursor_bill_days[i].day <= p->to &&
+		    a->cursor_bill_days[i].day > last)
+			last = a->cursor_bill_days[i].day;
+	return last;
+}
+
 struct budget {
 	int64_t month_start, month_end, actual, projected;
 };
@@ -121,10 +157,7 @@ static void budget_figures(const struct org_activity *a, const struct org_params
 	civil_from_days(p->to, &y, &m, &d);
 	b->month_start = days_from_civil(y, m, 1);
 	b->month_end = (m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1)) - 1;
-	b->actual = 0;
-	for (size_t i = 0; i < a->n_bill_days; i++)
-		if (a->bill_days[i].day >= b->month_start && a->bill_days[i].day <= p->to)
-			b->actual += a->bill_days[i].nano;
+	b->actual = bill_between(a, b->month_start, p->to, p);
 	dim = b->month_end - b->month_start + 1;
 	elapsed = last - b->month_start + 1;
 	if (last < b->month_start || p->to < p->today)
@@ -168,10 +201,7 @@ static void j_budget(struct jsonw *w, const struct org_service *o, const struct 
 
 static void j_run_rate(struct jsonw *w, const struct org_activity *a, const struct org_params *p)
 {
-	int64_t last = -1, sum = 0, days;
-	for (size_t i = 0; i < a->n_bill_days; i++)
-		if (a->bill_days[i].day >= p->from && a->bill_days[i].day <= p->to)
-			last = a->bill_days[i].day;
+	int64_t last = last_billed(a, p), sum, days;
 	jw_key(w, "runRate");
 	jw_obj(w);
 	if (last < 0) {
@@ -184,9 +214,7 @@ static void j_run_rate(struct jsonw *w, const struct org_activity *a, const stru
 		return;
 	}
 	days = last - p->from + 1 < RUN_RATE_DAYS ? last - p->from + 1 : RUN_RATE_DAYS;
-	for (size_t i = 0; i < a->n_bill_days; i++)
-		if (a->bill_days[i].day > last - days && a->bill_days[i].day <= last)
-			sum += a->bill_days[i].nano;
+	sum = bill_between(a, last - days + 1, last, p);
 	org_jint(w, "days", days);
 	org_jday(w, "through", last);
 	org_jmoney(w, "dailyCents", sum / days);
@@ -194,9 +222,109 @@ static void j_run_rate(struct jsonw *w, const struct org_activity *a, const stru
 	jw_end(w);
 }
 
-static bool tool_ok(const struct org_params *p, int tool)
+/* A month row of the overview: (month, tool) -> bill. */
+struct mrow {
+	char month[16];
+	const char *tool, *source;
+	int64_t nano;
+};
+
+struct mrows {
+	struct mrow v[2 * 40];  /* 2 billed tools x the months of a 1100-day window */
+	size_t n;
+};
+
+static void mrow_add(struct mrows *m, int64_t day, const char *tool, const char *source,
+		     int64_t nano)
 {
-	return p->tool == ORGT_ALL || p->tool == tool;
+	int y;
+	unsigned mo, d;
+	char key[16];
+	civil_from_days(day, &y, &mo, &d);
+	snprintf(key, sizeof(key), "%04d-%02u", y % 10000, mo);
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].month, key) == 0 && strcmp(m->v[i].tool, tool) == 0) {
+			m->v[i].nano += nano;
+			return;
+		}
+	if (m->n == sizeof(m->v) / sizeof(m->v[0]))
+		return; /* cannot happen: the window is capped at 1100 days */
+	str_copy(m->v[m->n].month, key, sizeof(m->v[0].month));
+	m->v[m->n].tool = tool;
+	m->v[m->n].source = source;
+	m->v[m->n++].nano = nano;
+}
+
+static int cmp_mrow(const void *x, const void *y)
+{
+	const struct mrow *a = x, *b = y;
+	int c = strcmp(a->month, b->month);
+	return c ? c : strcmp(a->tool, b->tool);
+}
+
+/* Calendar months the window touches (seat charges are monthly). */
+static int64_t months_touched(const struct org_params *p)
+{
+	int y1, y2;
+	unsigned m1, m2, d;
+	civil_from_days(p->from, &y1, &m1, &d);
+	civil_from_days(p->to, &y2, &m2, &d);
+	return ((int64_t)y2 - y1) * 12 + ((int64_t)m2 - m1) + 1;
+}
+
+struct seat_line {
+	const char *tool;
+	int64_t seats, price_cents, nano; /* price -1: not configured (nano 0) */
+};
+
+static size_t seat_lines(const struct org_activity *a, const struct org_params *p,
+			 const struct org_service *o, struct seat_line *out)
+{
+	static const struct { int t; const char *name; } tools[] = {
+		{ ORGT_CURSOR, ORG_TOOL_CURSOR }, { ORGT_CLAUDE_AI, ORG_TOOL_CLAUDE_AI } };
+	size_t n = 0;
+	for (size_t t = 0; t < 2; t++) {
+		int64_t seats = 0;
+		if (!tool_ok(p, tools[t].t))
+			continue;
+		for (size_t i = 0; i < a->n_tool_seats; i++)
+			seats += strcmp(a->tool_seats[i].tool, tools[t].name) == 0;
+		if (!seats)
+			continue;
+		out[n].tool = tools[t].name;
+		out[n].seats = seats;
+		out[n].price_cents = !o ? -1 : t == 0 ? o->seat_cents_cursor : o->seat_cents_claude_ai;
+		out[n].nano = out[n].price_cents < 0 ? 0
+			      : seats * out[n].price_cents * months_touched(p) * NANO_PER_CENT;
+		n++;
+	}
+	return n;
+}
+
+static void j_sources(struct jsonw *w, const struct mrows *m, bool by_source)
+{
+	static const struct { const char *tool, *source; } order[] = {
+		{ "claude_api", "anthropic" }, { "cursor", "cursor" } };
+	for (size_t k = 0; k < 2; k++) {
+		int64_t sum = 0;
+		bool any = false;
+		for (size_t i = 0; i < m->n; i++)
+			if (strcmp(m->v[i].tool, order[k].tool) == 0) {
+				sum += m->v[i].nano;
+				any = true;
+			}
+		if (!any)
+			continue;
+		jw_obj(w);
+		if (!by_source) {
+			jw_key(w, "tool");
+			jw_str(w, order[k].tool);
+		}
+		jw_key(w, "source");
+		jw_str(w, order[k].source);
+		org_jmoney(w, "billCents", sum);
+		jw_end(w);
+	}
 }
 
 int api_org_overview(struct http_req *q, struct http_resp *r)
@@ -207,14 +335,21 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 	struct budget b;
 	struct jsonw w;
 	struct csvw c;
+	struct mrows *m = NULL;
+	struct seat_line seats[2];
 	const struct org_service *o = org_service_of(q);
-	bool api = false;
+	int64_t bill = 0, seat_nano = 0;
+	size_t nseats;
 	int rc;
 
 	memset(&rep, 0, sizeof(rep));
 	memset(&act, 0, sizeof(act));
 	if (org_params_read(q, r, &p))
 		return 0;
+	if (!(m = calloc(1, sizeof(*m)))) {
+		rc = aiu_errf(&q->err, AIU_ENOMEM, "overview: out of memory");
+		goto out;
+	}
 	if ((rc = org_report_build(q->store, q->pricing, p.from, p.to, &rep, &q->err)) < 0)
 		goto out;
 	budget_figures(&act, &p, &b); /* month bounds only; actual filled below */
@@ -222,16 +357,29 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 				     p.to, NULL, NULL, &act, &q->err)) < 0)
 		goto out;
 	budget_figures(&act, &p, &b);
-	api = rep.n_month > 0 && tool_ok(&p, ORGT_API);
+	for (size_t i = 0; tool_ok(&p, ORGT_API) && i < act.n_bill_days; i++)
+		if (act.bill_days[i].day >= p.from)
+			mrow_add(m, act.bill_days[i].day, "claude_api", "anthropic", act.bill_days[i].nano);
+	for (size_t i = 0; tool_ok(&p, ORGT_CURSOR) && i < act.n_cursor_bill_days; i++)
+		if (act.cursor_bill_days[i].day >= p.from)
+			mrow_add(m, act.cursor_bill_days[i].day, "cursor", "cursor",
+				 act.cursor_bill_days[i].nano);
+	if (m->n)
+		qsort(m->v, m->n, sizeof(m->v[0]), cmp_mrow);
+	for (size_t i = 0; i < m->n; i++)
+		bill += m->v[i].nano;
+	nseats = seat_lines(&act, &p, o, seats);
+	for (size_t i = 0; i < nseats; i++)
+		seat_nano += seats[i].nano;
 	if (p.csv) {
 		static const char *const hdr[] = { "month", "tool", "source", "billCents", NULL };
 		org_csv_begin(r, &c);
 		csvw_header(&c, hdr);
-		for (size_t i = 0; api && i < rep.n_month; i++) {
-			csvw_text(&c, rep.by_month[i].key);
-			csvw_text(&c, "claude_api");
-			csvw_text(&c, "anthropic");
-			org_csv_money(&c, rep.by_month[i].nano);
+		for (size_t i = 0; i < m->n; i++) {
+			csvw_text(&c, m->v[i].month);
+			csvw_text(&c, m->v[i].tool);
+			csvw_text(&c, m->v[i].source);
+			org_csv_money(&c, m->v[i].nano);
 			csvw_eol(&c);
 		}
 		org_csv_end(r);
@@ -240,42 +388,45 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 	http_ok_begin(r, &w);
 	jw_obj(&w);
 	j_range(&w, &p);
-	org_jmoney(&w, "billCents", api ? rep.bill_nano : 0);
-	org_jmoney(&w, "seatCents", 0);
-	org_jmoney(&w, "totalCents", api ? rep.bill_nano : 0);
+	org_jmoney(&w, "billCents", bill);
+	org_jmoney(&w, "seatCents", seat_nano);
+	org_jmoney(&w, "totalCents", bill + seat_nano);
 	jw_key(&w, "byTool");
 	jw_arr(&w);
-	if (api) {
-		jw_obj(&w);
-		jw_key(&w, "tool");
-		jw_str(&w, "claude_api");
-		jw_key(&w, "source");
-		jw_str(&w, "anthropic");
-		org_jmoney(&w, "billCents", rep.bill_nano);
-		jw_end(&w);
-	}
+	j_sources(&w, m, false);
 	jw_end(&w);
 	jw_key(&w, "bySource");
 	jw_arr(&w);
-	if (api) {
-		jw_obj(&w);
-		jw_key(&w, "source");
-		jw_str(&w, "anthropic");
-		org_jmoney(&w, "billCents", rep.bill_nano);
-		jw_end(&w);
-	}
+	j_sources(&w, m, true);
 	jw_end(&w);
 	jw_key(&w, "byMonth");
 	jw_arr(&w);
-	for (size_t i = 0; api && i < rep.n_month; i++) {
+	for (size_t i = 0; i < m->n; i++) {
 		jw_obj(&w);
 		jw_key(&w, "month");
-		jw_str(&w, rep.by_month[i].key);
+		jw_str(&w, m->v[i].month);
 		jw_key(&w, "tool");
-		jw_str(&w, "claude_api");
+		jw_str(&w, m->v[i].tool);
 		jw_key(&w, "source");
-		jw_str(&w, "anthropic");
-		org_jmoney(&w, "billCents", rep.by_month[i].nano);
+		jw_str(&w, m->v[i].source);
+		org_jmoney(&w, "billCents", m->v[i].nano);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "seats");
+	jw_arr(&w);
+	for (size_t i = 0; i < nseats; i++) {
+		jw_obj(&w);
+		jw_key(&w, "tool");
+		jw_str(&w, seats[i].tool);
+		org_jint(&w, "seats", seats[i].seats);
+		jw_key(&w, "priceCents");
+		if (seats[i].price_cents < 0)
+			jw_null(&w);
+		else
+			org_jmoney(&w, NULL, seats[i].price_cents * NANO_PER_CENT);
+		org_jint(&w, "months", months_touched(&p));
+		org_jmoney(&w, "seatCents", seats[i].nano);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -291,6 +442,7 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 	jw_end(&w);
 	http_ok_end(r, &w);
 out:
+	free(m);
 	org_report_free(&rep);
 	org_activity_free(&act);
 	return rc < 0 ? rc : 0;

@@ -20,6 +20,14 @@ static bool tool_ok(const struct org_params *p, int tool)
 
 /* --- adoption --------------------------------------------------------- */
 
+static int tool_index(const char *tool)
+{
+	for (int i = 0; org_tool_names[i]; i++)
+		if (strcmp(org_tool_names[i], tool) == 0)
+			return i;
+	return ORGT_ALL;
+}
+
 static int64_t month_start(int64_t day)
 {
 	int y;
@@ -69,7 +77,7 @@ static int count_period(const struct org_activity *a, const struct org_params *p
 		goto out;
 	}
 	for (size_t i = 0; i < a->n_act; i++) {
-		int t = strcmp(a->act[i].tool, ORG_TOOL_API) == 0 ? ORGT_API : ORGT_CC;
+		int t = tool_index(a->act[i].tool);
 		if (!tool_ok(p, t))
 			continue;
 		tmp[n] = a->act[i];
@@ -131,36 +139,64 @@ static bool active_in(const struct org_activity *a, const char *tool, const char
 	return false;
 }
 
-static void j_seats(struct jsonw *w, const struct org_activity *a, const struct org_params *p)
+static void j_seat_row(struct jsonw *w, const struct org_activity *a, const char *tool,
+		       const char *source, const char (*emails)[ORG_EMAIL_MAX], size_t stride_n,
+		       const struct org_seat *ts, size_t nts, int64_t price)
 {
-	static const struct { int t; const char *name; } tools[] = {
-		{ ORGT_API, ORG_TOOL_API }, { ORGT_CC, ORG_TOOL_CC } };
+	int64_t seats = 0, active = 0;
+	for (size_t i = 0; i < stride_n; i++) {
+		seats++;
+		active += active_in(a, tool, emails[i]);
+	}
+	for (size_t i = 0; i < nts; i++)
+		if (strcmp(ts[i].tool, tool) == 0) {
+			seats++;
+			active += active_in(a, tool, ts[i].email);
+		}
+	if (!seats)
+		return;
+	jw_obj(w);
+	jw_key(w, "tool");
+	jw_str(w, tool);
+	jw_key(w, "seatSource");
+	jw_str(w, source);
+	org_jint(w, "seats", seats);
+	org_jint(w, "active", active);
+	org_jint(w, "idle", seats - active);
+	jw_key(w, "idleSeats");
+	jw_arr(w);
+	for (size_t i = 0; i < stride_n; i++)
+		if (!active_in(a, tool, emails[i]))
+			jw_str(w, emails[i]);
+	for (size_t i = 0; i < nts; i++)
+		if (strcmp(ts[i].tool, tool) == 0 && !active_in(a, tool, ts[i].email))
+			jw_str(w, ts[i].email);
+	jw_end(w);
+	jw_key(w, "seatPriceCents");
+	if (price < 0)
+		jw_null(w);
+	else
+		org_jmoney(w, NULL, price * NANO_PER_CENT);
+	jw_end(w);
+}
+
+static void j_seats(struct jsonw *w, const struct org_activity *a, const struct org_params *p,
+		    const struct org_service *o)
+{
 	jw_key(w, "seats");
 	jw_arr(w);
-	for (size_t t = 0; t < 2 && a->n_seats; t++) {
-		int64_t active = 0;
-		if (!tool_ok(p, tools[t].t))
-			continue;
-		for (size_t i = 0; i < a->n_seats; i++)
-			active += active_in(a, tools[t].name, a->seats[i]);
-		jw_obj(w);
-		jw_key(w, "tool");
-		jw_str(w, tools[t].name);
-		jw_key(w, "seatSource");
-		jw_str(w, "anthropic users");
-		org_jint(w, "seats", (int64_t)a->n_seats);
-		org_jint(w, "active", active);
-		org_jint(w, "idle", (int64_t)a->n_seats - active);
-		jw_key(w, "idleSeats");
-		jw_arr(w);
-		for (size_t i = 0; i < a->n_seats; i++)
-			if (!active_in(a, tools[t].name, a->seats[i]))
-				jw_str(w, a->seats[i]);
-		jw_end(w);
-		jw_key(w, "seatPriceCents");
-		jw_null(w);
-		jw_end(w);
-	}
+	if (tool_ok(p, ORGT_API))
+		j_seat_row(w, a, ORG_TOOL_API, "anthropic users", (const char (*)[ORG_EMAIL_MAX])a->seats,
+			   a->n_seats, NULL, 0, -1);
+	if (tool_ok(p, ORGT_CC))
+		j_seat_row(w, a, ORG_TOOL_CC, "anthropic users", (const char (*)[ORG_EMAIL_MAX])a->seats,
+			   a->n_seats, NULL, 0, -1);
+	if (tool_ok(p, ORGT_CURSOR))
+		j_seat_row(w, a, ORG_TOOL_CURSOR, "cursor members", NULL, 0, a->tool_seats,
+			   a->n_tool_seats, o ? o->seat_cents_cursor : -1);
+	if (tool_ok(p, ORGT_CLAUDE_AI))
+		j_seat_row(w, a, ORG_TOOL_CLAUDE_AI, "claude.ai users in the window", NULL, 0,
+			   a->tool_seats, a->n_tool_seats, o ? o->seat_cents_claude_ai : -1);
 	jw_end(w);
 }
 
@@ -208,7 +244,7 @@ int api_org_adoption(struct http_req *q, struct http_resp *r)
 	j_periods(&w, "daily", "date", 0, pc[0], npc[0]);
 	j_periods(&w, "weekly", "week", 1, pc[1], npc[1]);
 	j_periods(&w, "monthly", "month", 2, pc[2], npc[2]);
-	j_seats(&w, &a, &p);
+	j_seats(&w, &a, &p, org_service_of(q));
 	jw_end(&w);
 	http_ok_end(r, &w);
 out:
@@ -299,11 +335,31 @@ int api_org_productivity(struct http_req *q, struct http_resp *r)
 		jw_end(&w);
 		jw_end(&w);
 	}
-	/* no Cursor source in this store: null, never zero-filled */
+	/* no Cursor data in the window: null, never zero-filled */
 	jw_key(&w, "cursor");
-	jw_null(&w);
+	if (!a.cursor.any || !tool_ok(&p, ORGT_CURSOR)) {
+		jw_null(&w);
+	} else {
+		jw_obj(&w);
+		org_jint(&w, "acceptedLines", a.cursor.accepted_lines_added);
+		org_jint(&w, "suggestedLines", a.cursor.lines_added);
+		org_jint(&w, "tabsShown", a.cursor.tabs_shown);
+		org_jint(&w, "tabsAccepted", a.cursor.tabs_accepted);
+		org_jrate(&w, "tabAcceptRate", a.cursor.tabs_accepted, a.cursor.tabs_shown);
+		jw_end(&w);
+	}
 	jw_key(&w, "commits");
-	jw_null(&w);
+	if (!a.cursor.any_commits || !tool_ok(&p, ORGT_CURSOR)) {
+		jw_null(&w);
+	} else {
+		jw_obj(&w);
+		jw_key(&w, "source");
+		jw_str(&w, "cursor ai code tracking");
+		org_jint(&w, "totalLinesAdded", a.cursor.commit_lines);
+		org_jint(&w, "aiLinesAdded", a.cursor.commit_ai_lines);
+		org_jpct(&w, "aiSharePct", a.cursor.commit_ai_lines, a.cursor.commit_lines);
+		jw_end(&w);
+	}
 	jw_key(&w, "daily");
 	jw_arr(&w);
 	for (size_t i = 0; cc && i < a.n_prod; i++) {

@@ -66,6 +66,12 @@ int org_params_read(struct http_req *q, struct http_resp *r, struct org_params *
 	const char *fmt = http_arg(q, "format");
 
 	memset(p, 0, sizeof(*p));
+	if (!q->store->ops->anth_usage_scan || !q->store->ops->org_run_scan) {
+		/* the organisation tables exist on SQLite only (store_pg has no org ops yet) */
+		http_error(r, 500, "DATABASE_ERROR", "organisation data is kept in the SQLite store only",
+			   NULL, NULL);
+		return 1;
+	}
 	p->today = today_of(q);
 	p->tool = ORGT_ALL;
 	if (to && day_arg(to, &p->to) < 0)

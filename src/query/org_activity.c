@@ -15,7 +15,7 @@ struct oa {
 	struct org_activity *a;
 	struct identity id;
 	const char *team, *person;
-	size_t cap_act, cap_prod, cap_days, cap_pdays;
+	size_t cap_act, cap_prod, cap_days, cap_pdays, cap_seats, cap_cdays;
 	struct anth_usage_row *usage;   /* kept only when person != NULL */
 	size_t n_usage, cap_usage;
 	struct anth_cost_row *cost;
@@ -239,6 +239,84 @@ static int on_user(void *ctx, const struct anth_user *u)
 	return AIU_OK;
 }
 
+static int add_tool_seat(struct oa *o, const char *tool, const char *email)
+{
+	struct org_activity *a = o->a;
+	struct org_seat *nv;
+	if (!email || !email[0] || !in_team(o, email))
+		return AIU_OK;
+	if (grow((void **)&a->tool_seats, &o->cap_seats, a->n_tool_seats, sizeof(*nv)) < 0)
+		return nomem(o);
+	nv = &a->tool_seats[a->n_tool_seats++];
+	nv->tool = tool;
+	str_copy(nv->email, email, sizeof(nv->email));
+	return AIU_OK;
+}
+
+static int on_member(void *ctx, const struct cursor_member *m)
+{
+	struct oa *o = ctx;
+	char email[ORG_EMAIL_MAX];
+	if (m->removed)
+		return AIU_OK;
+	str_copy(email, m->email, sizeof(email));
+	for (char *c = email; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return add_tool_seat(o, ORG_TOOL_CURSOR, email);
+}
+
+static int on_tool_day(void *ctx, const struct org_tool_day *d)
+{
+	struct oa *o = ctx;
+	struct org_activity *a = o->a;
+	struct org_cursor_totals *t = &a->cursor;
+	char email[ORG_EMAIL_MAX];
+	int rc;
+	str_copy(email, d->email, sizeof(email));
+	for (char *c = email; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	if (strcmp(d->tool, ORG_TOOL_CLAUDE_AI) == 0) {
+		a->any_claude_ai = true;
+		if ((rc = add_tool_seat(o, ORG_TOOL_CLAUDE_AI, email)) < 0)
+			return rc;
+		return add_active(o, d->day, ORG_TOOL_CLAUDE_AI, email);
+	}
+	if (d->bill_nano) {
+		if (!a->n_cursor_bill_days || a->cursor_bill_days[a->n_cursor_bill_days - 1].day != d->day) {
+			if (grow((void **)&a->cursor_bill_days, &o->cap_cdays, a->n_cursor_bill_days,
+				 sizeof(*a->cursor_bill_days)) < 0)
+				return nomem(o);
+			a->cursor_bill_days[a->n_cursor_bill_days].day = d->day;
+			a->cursor_bill_days[a->n_cursor_bill_days++].nano = 0;
+		}
+		a->cursor_bill_days[a->n_cursor_bill_days - 1].nano += d->bill_nano;
+	}
+	if (d->active > 0 && (rc = add_active(o, d->day, ORG_TOOL_CURSOR, email)) < 0)
+		return rc;
+	if (o->team && !in_team(o, email))
+		return AIU_OK;
+	if (d->lines_added || d->accepted_lines_added || d->tabs_shown || d->tabs_accepted || d->active)
+		t->any = true;
+	t->lines_added += d->lines_added;
+	t->accepted_lines_added += d->accepted_lines_added;
+	t->tabs_shown += d->tabs_shown;
+	t->tabs_accepted += d->tabs_accepted;
+	if (d->commit_lines || d->commit_ai_lines)
+		t->any_commits = true;
+	t->commit_lines += d->commit_lines;
+	t->commit_ai_lines += d->commit_ai_lines;
+	return AIU_OK;
+}
+
+static int cmp_seat(const void *x, const void *y)
+{
+	const struct org_seat *a = x, *b = y;
+	int c = strcmp(a->tool, b->tool);
+	return c ? c : strcmp(a->email, b->email);
+}
+
 static int give(void *ctx, const struct anth_usage_row *row, int64_t nano)
 {
 	struct oa *o = ctx;
@@ -363,6 +441,13 @@ static void finish(struct org_activity *a)
 		if (!w || strcmp(a->seats[w - 1], a->seats[i]) != 0)
 			memmove(a->seats[w++], a->seats[i], sizeof(a->seats[0]));
 	a->n_seats = w;
+	w = 0;
+	if (a->n_tool_seats)
+		qsort(a->tool_seats, a->n_tool_seats, sizeof(*a->tool_seats), cmp_seat);
+	for (size_t i = 0; i < a->n_tool_seats; i++)
+		if (!w || cmp_seat(&a->tool_seats[w - 1], &a->tool_seats[i]) != 0)
+			a->tool_seats[w++] = a->tool_seats[i];
+	a->n_tool_seats = w;
 }
 
 int org_activity_build(struct store *s, const struct pricing *pr, int64_t from, int64_t to,
@@ -386,6 +471,12 @@ int org_activity_build(struct store *s, const struct pricing *pr, int64_t from, 
 	    (rc = s->ops->anth_cc_scan(s, from, to, on_cc, &o, err)) < 0 ||
 	    (rc = s->ops->anth_user_scan(s, on_user, &o, err)) < 0)
 		goto out;
+	if (s->ops->org_tool_day_scan &&
+	    (rc = s->ops->org_tool_day_scan(s, from, to, on_tool_day, &o, err)) < 0)
+		goto out;
+	if (s->ops->cursor_member_scan &&
+	    (rc = s->ops->cursor_member_scan(s, on_member, &o, err)) < 0)
+		goto out;
 	if (person && (rc = identity_allocate(o.cost, o.n_cost, o.usage, o.n_usage, pr, give, &o,
 					      err)) < 0)
 		goto out;
@@ -408,6 +499,8 @@ void org_activity_free(struct org_activity *a)
 	free(a->bill_days);
 	free(a->seats);
 	free(a->pdays);
+	free(a->cursor_bill_days);
+	free(a->tool_seats);
 	memset(a, 0, sizeof(*a));
 	a->first_usage_day = a->last_usage_day = -1;
 }

@@ -26,6 +26,8 @@
 
 #define ORG_TOOL_API "claude_api"
 #define ORG_TOOL_CC "claude_code"
+#define ORG_TOOL_CURSOR "cursor"
+#define ORG_TOOL_CLAUDE_AI "claude_ai"
 
 /* One distinct (day, tool, person). */
 struct org_active {
@@ -48,6 +50,20 @@ struct org_tool_action {
 struct org_est_model {
 	char model[ORG_ID_MAX];
 	int64_t est_nano;            /* ESTIMATE (Claude Code estimated_cost) */
+};
+
+/* Cursor productivity and AI share of committed lines (team-filtered). */
+struct org_cursor_totals {
+	bool any;                    /* the store holds Cursor daily rows in the window */
+	int64_t lines_added, accepted_lines_added, tabs_shown, tabs_accepted;
+	bool any_commits;
+	int64_t commit_lines, commit_ai_lines;
+};
+
+/* A seat holder of a tool (Cursor members, claude.ai users seen). */
+struct org_seat {
+	const char *tool;            /* ORG_TOOL_* (static) */
+	char email[ORG_EMAIL_MAX];
 };
 
 /* One day of one person (org_activity_build with person != NULL). */
@@ -73,6 +89,14 @@ struct org_activity {
 	size_t n_seats;
 	struct org_person_day *pdays;/* person != NULL: that person's days, sorted */
 	size_t n_pdays;
+	/* Cursor and claude.ai (store org_tool_day_scan; absent ops = none) */
+	struct org_cursor_totals cursor;
+	struct org_bill_day *cursor_bill_days; /* Cursor usage-event bill per day, sorted */
+	size_t n_cursor_bill_days;
+	struct org_seat *tool_seats; /* Cursor members (not removed) and claude.ai users in
+	                                the window, sorted by tool, email */
+	size_t n_tool_seats;
+	bool any_claude_ai;
 };
 
 /* Builds the figures of days [from, to]. team: restrict people-level

@@ -204,6 +204,18 @@ struct cursor_spend_delta {
 	const char *label;
 };
 
+/* One person-day of Cursor or claude.ai activity, for the org API
+ * (query/org_activity.c). tool is "cursor" or "claude_ai". */
+struct org_tool_day {
+	int64_t day;                 /* UTC day number */
+	const char *email, *tool;
+	int64_t active;              /* cursor: isActive on the daily row; claude_ai: events */
+	int64_t lines_added, accepted_lines_added, tabs_shown, tabs_accepted; /* cursor daily */
+	int64_t bill_nano;           /* cursor usage events: chargedCents when sent, else the
+	                                token cost of chargeable events (the bill) */
+	int64_t commit_lines, commit_ai_lines; /* cursor commits: added; tab + composer added */
+};
+
 struct store;
 
 struct store_ops {
@@ -398,6 +410,14 @@ struct store_ops {
 				 bool *inserted, struct aiu_err *err);
 	int (*cursor_change_put)(struct store *s, const struct cursor_change *c,
 				 bool *inserted, struct aiu_err *err);
+	/* Org API reads (org_read_sqlite.c): person-days of days [from, to], by
+	 * day, tool, email; and the Cursor members (seats). */
+	int (*org_tool_day_scan)(struct store *s, int64_t from, int64_t to,
+				 int (*cb)(void *ctx, const struct org_tool_day *d), void *ctx,
+				 struct aiu_err *err);
+	int (*cursor_member_scan)(struct store *s,
+				  int (*cb)(void *ctx, const struct cursor_member *m), void *ctx,
+				  struct aiu_err *err);
 };
 
 struct store {

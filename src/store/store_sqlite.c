@@ -907,6 +907,8 @@ static const struct store_ops sqlite_ops = {
 	.cursor_spend_scan = sq_cursor_spend_scan,
 	.cursor_commit_put = sq_cursor_commit_put,
 	.cursor_change_put = sq_cursor_change_put,
+	.org_tool_day_scan = sq_org_tool_day_scan,
+	.cursor_member_scan = sq_cursor_member_scan,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version
