@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- the store: real pulls from the fake Anthropic Admin API ----------------
+# ---- the store: real pulls from the fake Anthropic and Cursor APIs ----------
 FAKE="$AIU_SRC/tests/fake/fake_anthropic.py"
 KEY="sk-ant-admin01-E2EORG-$RANDOM$RANDOM"
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY"
@@ -37,6 +37,35 @@ export ANTHROPIC_BASE_URL="http://127.0.0.1:$FPORT"
 DB="$T/org.db"
 FROM=2026-03-01 TO=2026-04-12
 check "pull anthropic $FROM..$TO from the fake server" "$AIU_BIN" pull anthropic --db "$DB" --since "$FROM" --until "$TO"
+# Cursor: members, daily usage, usage events, AI code tracking (fake_cursor.py)
+CKEY="key_e2eorg$RANDOM$RANDOM"
+NOW_MS=$(python3 -c "import datetime; print(int(datetime.datetime(2026,4,12,12,tzinfo=datetime.timezone.utc).timestamp()*1000))")
+python3 "$AIU_SRC/tests/fake/fake_cursor.py" --key "$CKEY" --idle 120 --days 60 --now-ms "$NOW_MS" --rate-window 1 > "$T/c.port" &
+PIDS+=("$!")
+for _ in $(seq 50); do [ -s "$T/c.port" ] && break; sleep 0.1; done
+read -r CPORT _ < "$T/c.port"
+AIUSAGE_TODAY=$TO CURSOR_API_KEY="$CKEY" CURSOR_BASE_URL="http://127.0.0.1:$CPORT" \
+  "$AIU_BIN" pull cursor --db "$DB" --since "$FROM" --until "$TO" > "$T/cursor.txt" 2>&1 && rc=0 || rc=$?
+check "pull cursor $FROM..$TO from the fake server (exit $rc)" [ "$rc" = 0 ]
+# claude.ai: an audit-log CSV export (Python-literal dict columns)
+python3 - "$T/cai.csv" <<'PY'
+import csv, sys
+w = csv.writer(open(sys.argv[1], "w", newline=""))
+w.writerow(["created_at", "actor_info", "event", "event_info", "entity_info", "ip_address",
+            "device_id", "user_agent", "client_platform"])
+people = [("Ana O'Neil", "Ana.Lopez@Corp.Example"), ("Zed", "zed@corp.example"), ("Yan", "YAN@corp.example")]
+for i in range(60):
+    name, email = people[i % 3]
+    day = 1 + (i * 7) % 28
+    actor = "{'name': %r, 'uuid': 'u-%d', 'metadata': {'email_address': '%s'}}" % (name, i % 3, email)
+    w.writerow(["2026-03-%02dT10:%02d:00Z" % (day, i % 60), actor, "conversation_created", "{}",
+                "{'type': 'chat_conversation', 'uuid': 'c-%d'}" % i, "10.0.0.1", "d", "None", "web"])
+PY
+rc=0; "$AIU_BIN" import claude-ai "$T/cai.csv" --db "$DB" > "$T/cai.txt" 2>&1 || rc=$?
+check "claude.ai export imported (exit $rc)" [ "$rc" = 0 ]
+# seat prices (cents per seat per month), read by `serve` too
+mkdir -p "$XDG_CONFIG_HOME/aiusage"
+printf '[seats]\ncursor = 4000\nclaude_ai = 3000\n[budget]\nmonthly = 50000\n' > "$XDG_CONFIG_HOME/aiusage/config.ini"
 # people.csv: teams (two in Platform, one name with a comma), mixed-case
 # emails merged with the fixture's users, API keys mapped by name
 cat > "$T/people.csv" <<'CSV'
@@ -96,11 +125,11 @@ else
   tail -50 "$T/serve.log"
 fi
 check "the token is never logged" bash -c "! grep -q '$TOKEN' '$T/serve.log'"
-check "the admin key is never logged" bash -c "! grep -q '$KEY' '$T/serve.log' '$T/serve-empty.log'"
-for p in "${PIDS[@]:1}"; do
+check "the admin keys are never logged" bash -c "! grep -q -e '$KEY' -e '$CKEY' '$T/serve.log' '$T/serve-empty.log'"
+for p in "${PIDS[@]:2}"; do # the servers (0 and 1 are the fakes)
   kill -TERM "$p"
   if wait "$p"; then ok "server $p exits 0 on SIGTERM"; else fail "server $p exit status $? on SIGTERM"; fi
 done
-kill "${PIDS[0]}" 2>/dev/null || true; wait "${PIDS[0]}" 2>/dev/null || true
+for p in "${PIDS[@]:0:2}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 PIDS=()
 finish

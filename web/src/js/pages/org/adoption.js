@@ -9,7 +9,9 @@ import * as o from './common.js';
 export const title = 'Adoption';
 let pending = null;
 
-// rows [{<key>, tool, activeUsers}] -> [{<key>, <tool>: n, ...}], newest first
+// rows [{<key>, tool, activeUsers}] -> [{<key>, <tool>: n, ...}], newest
+// first; a tool without a row for that period stays null (shown '–': not
+// measured, which is not the same as nobody active)
 function pivot(rows, key, tools) {
   const by = new Map();
   for (const r of rows) {
@@ -17,10 +19,12 @@ function pivot(rows, key, tools) {
     by.get(r[key])[r.tool] = r.activeUsers;
   }
   return [...by.values()].sort((a, b) => (a[key] < b[key] ? 1 : -1)).map((r) => {
-    for (const t of tools) if (r[t] === undefined) r[t] = 0;
+    for (const t of tools) if (r[t] === undefined) r[t] = null;
     return r;
   });
 }
+const TOOL_ORDER = ['claude_api', 'claude_code', 'cursor', 'claude_ai'];
+const byToolOrder = (a, b) => (TOOL_ORDER.indexOf(a) + 1 || 99) - (TOOL_ORDER.indexOf(b) + 1 || 99) || (a < b ? -1 : 1);
 
 export async function render(ctx) {
   const params = o.orgParams(ctx);
@@ -29,7 +33,7 @@ export async function render(ctx) {
     'Active = a distinct person with activity in that day, ISO week (from Monday) or month. Idle = a seat holder not active in the range.', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   const teams = (await api.get('/api/org/teams', o.orgParams(ctx, { team: undefined }))).teams.map((t) => t.team);
-  const tools = [...new Set([...d.daily, ...d.weekly, ...d.monthly, ...d.seats].map((r) => r.tool))];
+  const tools = [...new Set([...d.daily, ...d.weekly, ...d.monthly, ...d.seats].map((r) => r.tool))].sort(byToolOrder);
   const cols = (key, label) => [{ key, label }, ...tools.map((t) => ({ key: t, label: o.toolName(t), num: true, fmt: (r) => f.int(r[t]) }))];
   const daily = pivot(d.daily, 'date', tools);
   const seatCols = [
@@ -44,12 +48,10 @@ export async function render(ctx) {
   const { box, canvas } = chartBox('Daily active people per tool');
   const asc = [...daily].reverse();
   pending = asc.length ? () => lineChart(canvas, asc.map((r) => r.date), tools.map((t) => ({ label: o.toolName(t), data: asc.map((r) => r[t]) }))) : null;
-  const monthlyLast = pivot(d.monthly, 'month', tools)[0];
   return h('div', { class: 'page org' }, head,
     h('div', { class: 'filters' }, o.teamFilter(ctx, teams)),
     h('div', { class: 'cards' },
-      d.seats.map((s) => card(`${o.toolName(s.tool)}: active / seats`, `${f.int(s.active)} / ${f.int(s.seats)}`, { test: `seats-${s.tool}`, sub: `${f.int(s.idle)} idle` })),
-      monthlyLast ? card(`Monthly active (${monthlyLast.month})`, tools.map((t) => f.int(monthlyLast[t])).join(' / '), { test: 'mau', sub: tools.map(o.toolName).join(' / ') }) : null),
+      [...d.seats].sort((a, b) => byToolOrder(a.tool, b.tool)).map((s) => card(`${o.toolName(s.tool)}: active / seats`, `${f.int(s.active)} / ${f.int(s.seats)}`, { test: `seats-${s.tool}`, sub: `${f.int(s.idle)} idle${s.seatSource ? ` · seats: ${s.seatSource}` : ''}` }))),
     section('Daily active people', daily.length ? box : h('p', { class: 'empty' }, 'No activity in this range.')),
     o.tablePanel('Seats', seatCols, d.seats, { test: 'org-seats', empty: 'No seat lists pulled yet.' }, null),
     idle.length ? section('Idle seats', h('ul', { class: 'idle', dataset: { list: 'idle' } },

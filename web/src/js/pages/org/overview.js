@@ -53,7 +53,7 @@ export async function render(ctx) {
   const nanoMoney = (v) => (v === null || v === undefined ? '–' : f.moneyMinor(v, 9));
   const monthCols = [{ key: 'month', label: 'Month' },
     ...tools.map((t) => ({ key: t, label: o.toolName(t), num: true, fmt: (r) => nanoMoney(r[t]) })),
-    { key: 'total', label: 'Total', num: true, fmt: (r) => nanoMoney(r.total) }];
+    { key: 'total', label: 'Bills total', num: true, fmt: (r) => nanoMoney(r.total) }];
 
   const { box, canvas } = chartBox('Bill per month');
   pending = monthRows.length
@@ -71,7 +71,7 @@ export async function render(ctx) {
     { key: 'billCents', label: 'Bill', num: true, fmt: (r) => o.money(r.billCents) },
   ];
   return h('div', { class: 'page org' }, head, cards,
-    section('Bill per month', monthRows.length ? box : h('p', { class: 'empty' }, 'No bill in this range.')),
+    section('Vendor bills per month (seats not included)', monthRows.length ? box : h('p', { class: 'empty' }, 'No bill in this range.')),
     o.tablePanel('By month and tool', monthCols, monthRows, { test: 'org-months' },
       { path: '/api/org/overview', params, name: o.csvName(ctx, 'overview-months') }),
     h('div', { class: 'grid2' },
