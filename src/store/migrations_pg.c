@@ -103,6 +103,64 @@ const struct migration pg_migrations[] = {
 "  est_cost_nano BIGINT NOT NULL,\n"
 "  PRIMARY KEY(day, actor_type, actor, terminal_type, is_remote, model));\n"
 },
+/* 3: Cursor and claude.ai, as migrations_sqlite.c step 3 (BIGINT for
+ * every integer column). */
+{ 3, "cursor and claude.ai organisation sources",
+"CREATE TABLE claude_ai_events(key TEXT PRIMARY KEY, ts BIGINT NOT NULL,\n"
+"  event TEXT NOT NULL, email TEXT NOT NULL, actor_name TEXT, actor_uuid TEXT,\n"
+"  entity_type TEXT, entity_uuid TEXT, event_info TEXT, client_platform TEXT,\n"
+"  device_id TEXT, user_agent TEXT, source TEXT NOT NULL);\n"
+"CREATE INDEX claude_ai_events_ts ON claude_ai_events(ts);\n"
+"CREATE TABLE cursor_members(email TEXT PRIMARY KEY, name TEXT, role TEXT,\n"
+"  user_id TEXT, removed BIGINT NOT NULL, updated_ms BIGINT NOT NULL);\n"
+"CREATE TABLE cursor_daily(day_ms BIGINT NOT NULL, email TEXT NOT NULL,\n"
+"  active BIGINT NOT NULL, lines_added BIGINT NOT NULL, lines_deleted BIGINT NOT NULL,\n"
+"  accepted_lines_added BIGINT NOT NULL, accepted_lines_deleted BIGINT NOT NULL,\n"
+"  applies BIGINT NOT NULL, accepts BIGINT NOT NULL, rejects BIGINT NOT NULL,\n"
+"  tabs_shown BIGINT NOT NULL, tabs_accepted BIGINT NOT NULL,\n"
+"  composer_requests BIGINT NOT NULL, chat_requests BIGINT NOT NULL,\n"
+"  agent_requests BIGINT NOT NULL, cmdk_usages BIGINT NOT NULL,\n"
+"  subscription_included_reqs BIGINT NOT NULL, api_key_reqs BIGINT NOT NULL,\n"
+"  usage_based_reqs BIGINT NOT NULL, bugbot_usages BIGINT NOT NULL,\n"
+"  most_used_model TEXT, apply_ext TEXT, tab_ext TEXT, client_version TEXT,\n"
+"  PRIMARY KEY(day_ms, email));\n"
+"CREATE TABLE cursor_events(key TEXT PRIMARY KEY, ts BIGINT NOT NULL,\n"
+"  email TEXT NOT NULL, model TEXT, kind TEXT, max_mode BIGINT NOT NULL,\n"
+"  token_based BIGINT NOT NULL, chargeable BIGINT NOT NULL,\n"
+"  requests_e4 BIGINT NOT NULL, input BIGINT NOT NULL, output BIGINT NOT NULL,\n"
+"  cache_write BIGINT NOT NULL, cache_read BIGINT NOT NULL,\n"
+"  cost_nusd BIGINT NOT NULL, charged_nusd BIGINT NOT NULL);\n"
+"CREATE INDEX cursor_events_ts ON cursor_events(ts);\n"
+"CREATE TABLE cursor_spend_snapshots(cycle_start BIGINT NOT NULL, email TEXT NOT NULL,\n"
+"  day BIGINT NOT NULL, name TEXT, taken_ms BIGINT NOT NULL,\n"
+"  spend_cents BIGINT NOT NULL, fast_premium BIGINT NOT NULL,\n"
+"  PRIMARY KEY(cycle_start, email, day));\n"
+"CREATE TABLE cursor_spend_daily(email TEXT NOT NULL, cycle_start BIGINT NOT NULL,\n"
+"  to_day BIGINT NOT NULL, from_day BIGINT NOT NULL, cents BIGINT NOT NULL,\n"
+"  label TEXT NOT NULL, PRIMARY KEY(email, cycle_start, to_day));\n"
+"CREATE TABLE cursor_commits(hash TEXT NOT NULL, email TEXT NOT NULL,\n"
+"  repo TEXT NOT NULL, branch TEXT NOT NULL, user_id TEXT, source TEXT,\n"
+"  is_primary BIGINT NOT NULL, lines_added BIGINT NOT NULL,\n"
+"  lines_deleted BIGINT NOT NULL, tab_added BIGINT NOT NULL,\n"
+"  tab_deleted BIGINT NOT NULL, composer_added BIGINT NOT NULL,\n"
+"  composer_deleted BIGINT NOT NULL, non_ai_added BIGINT NOT NULL,\n"
+"  non_ai_deleted BIGINT NOT NULL, message TEXT, commit_ts BIGINT NOT NULL,\n"
+"  created_ts BIGINT NOT NULL, PRIMARY KEY(hash, email, repo, branch));\n"
+"CREATE TABLE cursor_changes(change_id TEXT PRIMARY KEY, user_id TEXT,\n"
+"  email TEXT NOT NULL, source TEXT, model TEXT, lines_added BIGINT NOT NULL,\n"
+"  lines_deleted BIGINT NOT NULL, created_ts BIGINT NOT NULL,\n"
+"  metadata_json TEXT);\n"
+},
+/* 4: the indexes the per-session reads and the retention prune need
+ * (store/sync_sqlite.c, store_pg_sync.c; EXPLAIN showed full scans of usage
+ * and messages for each): one session's rows in (ts, key) order, and the
+ * rows older than a cutoff. Version 3 is the Cursor / claude.ai step. */
+{ 4, "indexes: usage and messages by session and by time",
+"CREATE INDEX usage_session_ts ON usage(session_id, ts);\n"
+"CREATE INDEX messages_session_ts ON messages(session_id, ts);\n"
+"CREATE INDEX usage_ts ON usage(ts);\n"
+"CREATE INDEX messages_ts ON messages(ts);\n"
+},
 };
 
 const int pg_migrations_n = (int)(sizeof(pg_migrations) / sizeof(pg_migrations[0]));

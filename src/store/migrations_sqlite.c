@@ -147,6 +147,16 @@ const struct migration sqlite_migrations[] = {
 "  lines_deleted INTEGER NOT NULL, created_ts INTEGER NOT NULL,\n"
 "  metadata_json TEXT) WITHOUT ROWID;\n"
 },
+/* 4: the indexes the per-session reads and the retention prune need
+ * (store/sync_sqlite.c, store_pg_sync.c; EXPLAIN showed full scans of usage
+ * and messages for each): one session's rows in (ts, key) order, and the
+ * rows older than a cutoff. Version 3 is the Cursor / claude.ai step. */
+{ 4, "indexes: usage and messages by session and by time",
+"CREATE INDEX usage_session_ts ON usage(session_id, ts);\n"
+"CREATE INDEX messages_session_ts ON messages(session_id, ts);\n"
+"CREATE INDEX usage_ts ON usage(ts);\n"
+"CREATE INDEX messages_ts ON messages(ts);\n"
+},
 };
 
 const int sqlite_migrations_n = (int)(sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]));

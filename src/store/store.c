@@ -53,12 +53,33 @@ int store_default_path(char *out, size_t cap, struct aiu_err *err)
 	return AIU_OK;
 }
 
+/* Test guard: tests/cli/lib.sh sets AIU_TEST_REQUIRE_PG=<marker file> when
+ * the suite runs on PostgreSQL, so a test that hands the binary a SQLite
+ * path (bypassing lib.sh's db mapping) cannot silently test SQLite twice:
+ * the open is refused and the path appended to the marker, which lib.sh
+ * checks when the test finishes. Unset outside those tests. */
+static int refuse_sqlite_in_pg_tests(const char *uri, struct aiu_err *err)
+{
+	const char *marker = getenv("AIU_TEST_REQUIRE_PG");
+	FILE *f;
+	if (!marker || !*marker)
+		return AIU_OK;
+	if ((f = fopen(marker, "a")) != NULL) {
+		fprintf(f, "%s\n", uri);
+		fclose(f);
+	}
+	return aiu_errf(err, AIU_EARG, "AIU_TEST_REQUIRE_PG is set: refusing to open the SQLite store %s"
+			" (a PostgreSQL test must map --db through lib.sh's db)", uri);
+}
+
 int store_open(const char *uri, struct store **out, struct aiu_err *err)
 {
 	int rc;
 	*out = NULL;
 	if (str_has_prefix(uri, "postgres://") || str_has_prefix(uri, "postgresql://"))
 		return store_pg_open(uri, out, err);
+	if ((rc = refuse_sqlite_in_pg_tests(uri, err)) < 0)
+		return rc;
 	if (strcmp(uri, ":memory:") != 0 && (rc = mkdirs_for(uri, err)) < 0)
 		return rc;
 	return store_sqlite_open(uri, out, err);

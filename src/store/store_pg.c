@@ -630,6 +630,15 @@ static const struct store_ops pg_ops = {
 	.anth_key_scan = pg_anth_key_scan,
 	.org_person_scan = pg_org_person_scan,
 	.org_key_map_scan = pg_org_key_map_scan,
+	/* Cursor and claude.ai (store_pg_cursor.c) */
+	.claude_ai_event_add = pg_claude_ai_event_add,
+	.cursor_member_put = pg_cursor_member_put,
+	.cursor_daily_put = pg_cursor_daily_put,
+	.cursor_event_put = pg_cursor_event_put,
+	.cursor_spend_put = pg_cursor_spend_put,
+	.cursor_spend_scan = pg_cursor_spend_scan,
+	.cursor_commit_put = pg_cursor_commit_put,
+	.cursor_change_put = pg_cursor_change_put,
 };
 
 /* Runs one migration step in its own transaction with the version bump. */

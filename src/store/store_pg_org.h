@@ -33,4 +33,20 @@ int pg_anth_key_scan(struct store *s, int (*cb)(void *ctx, const struct anth_key
 int pg_org_person_scan(struct store *s, int (*cb)(void *ctx, const struct org_person *p), void *ctx, struct aiu_err *err);
 int pg_org_key_map_scan(struct store *s, int (*cb)(void *ctx, const char *key_name, const char *email), void *ctx, struct aiu_err *err);
 
+/* Cursor and claude.ai (store_pg_cursor.c). */
+int pg_claude_ai_event_add(struct store *s, const struct claude_ai_event *e, bool *inserted,
+			   struct aiu_err *err);
+int pg_cursor_member_put(struct store *s, const struct cursor_member *m, struct aiu_err *err);
+int pg_cursor_daily_put(struct store *s, const struct cursor_daily *d, bool *inserted,
+			struct aiu_err *err);
+int pg_cursor_event_put(struct store *s, const struct cursor_event *e, bool *inserted,
+			struct aiu_err *err);
+int pg_cursor_spend_put(struct store *s, const struct cursor_spend_snap *sp, struct aiu_err *err);
+int pg_cursor_spend_scan(struct store *s, int (*cb)(void *ctx, const struct cursor_spend_delta *d),
+			 void *ctx, struct aiu_err *err);
+int pg_cursor_commit_put(struct store *s, const struct cursor_commit *c, bool *inserted,
+			 struct aiu_err *err);
+int pg_cursor_change_put(struct store *s, const struct cursor_change *c, bool *inserted,
+			 struct aiu_err *err);
+
 #endif

@@ -16,6 +16,9 @@
  *   - a session whose last activity is before c is deleted; one that
  *     straddles c starts at its earliest kept request or prompt.
  * The caller holds the transaction, so all of it commits or none does.
+ * The two GROUP BY steps name the ts index (migration 4): without table
+ * statistics SQLite would otherwise walk the whole (session_id, ts) index
+ * for the GROUP BY order instead of reading only the rows before the cutoff.
  */
 #include "store/store_sqlite_int.h"
 #include "core/strutil.h"
@@ -285,12 +288,13 @@ static const struct {
 	  " FROM (SELECT session_id, model_id, variant, count(*) AS n, sum(input) AS input,"
 	  " sum(output) AS output, sum(cw5m) AS cw5m, sum(cw1h) AS cw1h,"
 	  " sum(cache_read) AS cache_read, sum(web_search) AS web_search"
-	  " FROM usage WHERE ts < ?1 GROUP BY session_id, model_id, variant) AS d"
+	  " FROM usage INDEXED BY usage_ts WHERE ts < ?1 GROUP BY session_id, model_id, variant) AS d"
 	  " WHERE rollup_session.session_id = d.session_id AND rollup_session.model_id = d.model_id"
 	  " AND rollup_session.variant = d.variant", 0 },
 	{ "DELETE FROM rollup_session WHERE n <= 0", 0 },
 	{ "UPDATE sessions SET user_msgs = max(0, user_msgs - d.c)"
-	  " FROM (SELECT session_id, count(*) AS c FROM messages WHERE ts < ?1 GROUP BY session_id) AS d"
+	  " FROM (SELECT session_id, count(*) AS c FROM messages INDEXED BY messages_ts"
+	  " WHERE ts < ?1 GROUP BY session_id) AS d"
 	  " WHERE sessions.id = d.session_id", 0 },
 	{ "DELETE FROM usage WHERE ts < ?1", 1 },
 	{ "DELETE FROM messages WHERE ts < ?1", 2 },

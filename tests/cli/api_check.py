@@ -9,6 +9,7 @@ figures are compared with the terminal reports (`aiusage ... --json`) on the
 same store.
 """
 import json
+import os
 from decimal import ROUND_HALF_UP, Decimal
 import subprocess
 import sys
@@ -124,7 +125,8 @@ def contract(base, bin_, db, openapi):
     api = Api(base, openapi)
     # --- every endpoint: success, schema ------------------------------
     health, _ = ok_and_valid(api, "/api/health", "/api/health", "GET /api/health")
-    check(health and health["status"] == "ok" and health["store"] == "sqlite", "health says ok, sqlite")
+    backend = "postgresql" if db.startswith(("postgres://", "postgresql://")) else "sqlite"
+    check(health and health["status"] == "ok" and health["store"] == backend, "health says ok, " + backend)
     st, h, doc = api.get("/api/openapi.json")
     check(st == 200 and doc.get("openapi", "").startswith("3.") and
           set(doc["paths"]) >= {"/api/analytics/overview", "/api/analytics/sessions",
@@ -312,8 +314,9 @@ def refresh(base, bin_, db, openapi, state):
     daily = aiu(bin_, db, "daily", "--tz", "UTC")
     check(st == 200 and js["data"]["inputTokens"] == daily["totals"]["inputTokens"],
           "overview equals the store's daily totals (%s)" % state)
+    state_path = os.environ.get("API_CHECK_STATE") or db + ".etag"  # db may be a URL
     try:
-        prev = json.load(open(db + ".etag"))
+        prev = json.load(open(state_path))
     except (OSError, ValueError):
         prev = None
     if prev:
@@ -325,7 +328,7 @@ def refresh(base, bin_, db, openapi, state):
         check(hl["data"]["dataVersion"] > prev["version"], "health dataVersion moved")
     _, _, hl = api.get("/api/health")
     json.dump({"etag": h.get("ETag"), "input": js["data"]["inputTokens"],
-               "version": hl["data"]["dataVersion"]}, open(db + ".etag", "w"))
+               "version": hl["data"]["dataVersion"]}, open(state_path, "w"))
     return FAILS
 
 

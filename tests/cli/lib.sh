@@ -79,6 +79,8 @@ default_store_exists() {
   fi
 }
 export NO_COLOR=1 TZ=UTC
+# Python helpers of the tests (storeq: read a store on either backend)
+export PYTHONPATH="$AIU_SRC/tests/cli${PYTHONPATH:+:$PYTHONPATH}" PSQL
 PASS=0
 FAIL=0
 

@@ -5,11 +5,12 @@
 # stops it, so no server outlives the test.
 SRV_PID=
 SRV_URL=
-trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; rm -rf "$T"' EXIT
+trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; cleanup' EXIT
 
 start_server() {
   : > "$T/serve.out"
-  "$AIU_BIN" serve "$@" > "$T/serve.out" 2> "$T/serve.err" &
+  db_args "$@"   # --db PATH -> the backend under test (not via aiu(): $! must be the server)
+  "$AIU_BIN" serve "${AIU_ARGS[@]}" > "$T/serve.out" 2> "$T/serve.err" &
   SRV_PID=$!
   for _ in $(seq 1 200); do
     if grep -q '^aiusage: serving ' "$T/serve.out"; then break; fi

@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/serve_lib.sh"
 DB="$T/a.db"
+DBU=$(db "$DB")   # what the binary is given directly (start_server maps $DB itself)
 
 # HTTP helper: status code of a request (curl is not assumed: Python stdlib).
 http() { # http METHOD URL [Header: value]...
@@ -24,10 +25,10 @@ for k in ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "WWW-Au
 PY
 }
 
-check "non-loopback without a token is refused" bash -c "! '$AIU_BIN' serve --db '$DB' --listen 0.0.0.0:0 --exit-after-ms 100 >'$T/o1' 2>'$T/e1'"
+check "non-loopback without a token is refused" bash -c "! '$AIU_BIN' serve --db '$DBU' --listen 0.0.0.0:0 --exit-after-ms 100 >'$T/o1' 2>'$T/e1'"
 check "and says why" grep -q "without a token" "$T/e1"
-check "a bad listen address is an error" bash -c "! '$AIU_BIN' serve --db '$DB' --listen 'nohost' --exit-after-ms 100 2>/dev/null"
-check "a bad port is an error" bash -c "! '$AIU_BIN' serve --db '$DB' --listen '127.0.0.1:70000' --exit-after-ms 100 2>/dev/null"
+check "a bad listen address is an error" bash -c "! '$AIU_BIN' serve --db '$DBU' --listen 'nohost' --exit-after-ms 100 2>/dev/null"
+check "a bad port is an error" bash -c "! '$AIU_BIN' serve --db '$DBU' --listen '127.0.0.1:70000' --exit-after-ms 100 2>/dev/null"
 
 SECRET="s3cr3t-$RANDOM-token"
 check "non-loopback with a token starts" start_server --db "$DB" --listen 0.0.0.0:0 --token "$SECRET" --verbose
@@ -79,6 +80,6 @@ else
 fi
 start_server --db "$DB" --listen 127.0.0.1:0
 BUSY=${SRV_URL#http://}; BUSY=${BUSY%/}
-check "a port in use is a clear error" bash -c "! '$AIU_BIN' serve --db '$DB' --listen '$BUSY' --exit-after-ms 100 2>'$T/e2' && grep -q 'cannot listen' '$T/e2'"
+check "a port in use is a clear error" bash -c "! '$AIU_BIN' serve --db '$DBU' --listen '$BUSY' --exit-after-ms 100 2>'$T/e2' && grep -q 'cannot listen' '$T/e2'"
 stop_server
 finish

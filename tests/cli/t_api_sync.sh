@@ -9,7 +9,10 @@
 need_corpus
 cp -R "$CC_CORPUS/projects" "$T/projects"
 cp -R "$CC_CORPUS/projects" "$T/refprojects"
-export AIU_BIN T AIU_SRC
+# the stores under test: SQLite files, or (pg_cli_*) fresh PostgreSQL databases
+DBU=$(db "$T/s.db")
+REFU=$(db "$T/ref.db")
+export AIU_BIN T AIU_SRC DBU REFU PSQL
 python3 - <<'PY'
 import fcntl, hashlib, json, os, re, signal, sqlite3, subprocess, sys, time, urllib.request, urllib.error
 
@@ -18,7 +21,10 @@ sys.path.insert(0, os.environ["AIU_SRC"] + "/tests/cli")
 import jsonschema
 from api_check import Api
 DOC = Api("http://unused", os.environ["AIU_SRC"] + "/data/openapi.json").doc  # nullable-converted
-DB, REF = f"{T}/s.db", f"{T}/ref.db"
+DB, REF = os.environ["DBU"], os.environ["REFU"]
+PG = DB.startswith(("postgres://", "postgresql://"))
+# The advisory lock key of the PostgreSQL sync lock (store_pg.c LOCK_SYNC).
+PG_SYNC_LOCK = "7022344771405555969"
 fails = 0
 def check(desc, cond):
     global fails
@@ -27,11 +33,49 @@ def check(desc, cond):
         fails += 1
 
 def q(db, sql):
+    if PG:
+        out = subprocess.run([os.environ["PSQL"], db, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                             check=True, capture_output=True, text=True).stdout.split("\n")[0]
+        return int(out) if out else None
     c = sqlite3.connect(db)
     try:
         return c.execute(sql).fetchone()[0]
     finally:
         c.close()
+
+PG_TABLES = ("meta", "files", "sessions", "usage", "messages", "rollup_usage", "rollup_session",
+             "rollup_tools", "bad_lines", "projects", "models", "tools")
+def snapshot(db):
+    """Everything stored: the SQLite files byte for byte, or every table's rows."""
+    if not PG:
+        return (sha(db), sha(db + "-wal"))
+    sql = " || ".join(f"(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {t} t)"
+                      for t in PG_TABLES)
+    return subprocess.run([os.environ["PSQL"], db, "-XAtq", "-c", "SELECT " + sql], check=True,
+                          capture_output=True, text=True).stdout
+
+class SyncLock:
+    """Holds the store's cross-process sync lock, as another aiusage would:
+    the flock of <db>.lock on SQLite, the session advisory lock on PostgreSQL
+    (held by a psql session until released)."""
+    def __init__(self, db):
+        if PG:
+            self.p = subprocess.Popen([os.environ["PSQL"], db, "-XAtq"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+            self.p.stdin.write(f"SELECT pg_advisory_lock({PG_SYNC_LOCK});\n\\echo locked\n")
+            self.p.stdin.flush()
+            while self.p.stdout.readline().strip() != "locked":
+                pass
+        else:
+            self.f = open(db + ".lock", "a+")
+            fcntl.flock(self.f, fcntl.LOCK_EX)
+    def release(self):
+        if PG:
+            self.p.stdin.close()   # the session ends, and its lock with it
+            self.p.wait(timeout=30)
+        else:
+            fcntl.flock(self.f, fcntl.LOCK_UN)
+            self.f.close()
 
 def ref_counts():
     return dict(sessions=q(REF, "SELECT count(*) FROM sessions WHERE first_ts > 0"),
@@ -157,13 +201,13 @@ check("preview pendingBytes = appended bytes", pf and pf[0]["pendingBytes"] == l
 check("preview estimates 2 messages, 1 new session", s["data"]["estimatedNewMessages"] == 2 and s["data"]["estimatedNewSessions"] == 1)
 check("preview lastModified is RFC 3339", pf and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", pf[0]["lastModified"]) is not None)
 
-before = (sha(DB), sha(DB + "-wal"))
+before = snapshot(DB)
 _, s0 = srv.get("/api/sync/status")
 code, s = srv.call("POST", "/api/sync/run", '{"dryRun": true}')
 check("dry run answers with the preview", code == 200 and s["data"]["started"] is False and s["data"]["dryRun"] is True
       and s["data"]["preview"]["totalPendingFiles"] == 1)
 _, s1 = srv.get("/api/sync/status")
-check("dry run writes nothing (store files byte-identical)", (sha(DB), sha(DB + "-wal")) == before)
+check("dry run writes nothing (store byte-identical)", snapshot(DB) == before)
 check("dry run changes no data version", s0["data"]["dataVersion"] == s1["data"]["dataVersion"])
 
 for body, field in (('{"incremental": "yes"}', "incremental"), ('{"dryRun": 1}', "dryRun"), ('[1]', "body"), ('{', "body")):
@@ -174,8 +218,7 @@ code, s = srv.call("POST", "/api/sync/run", "{" + " " * 5000 + "}")
 check("body over 4 KiB -> 413", code == 413)
 
 # 409: hold the cross-process sync lock so the run waits, visibly running
-lk = open(DB + ".lock", "a+")
-fcntl.flock(lk, fcntl.LOCK_EX)
+lk = SyncLock(DB)
 code, s = srv.call("POST", "/api/sync/run", '{"incremental": true}')
 check("run starts", code == 200 and s["data"]["started"] is True)
 sid = s["data"]["syncId"]
@@ -185,8 +228,7 @@ code, s = srv.call("POST", "/api/sync/run", "")
 check("concurrent run -> 409 SYNC_IN_PROGRESS", code == 409 and s["error"]["code"] == "SYNC_IN_PROGRESS")
 code, s = srv.call("POST", "/api/sync/reset", "")
 check("reset while running -> 409", code == 409 and s["error"]["code"] == "SYNC_IN_PROGRESS")
-fcntl.flock(lk, fcntl.LOCK_UN)
-lk.close()
+lk.release()
 st = srv.idle()
 check("the run completes once the lock is free", st is not None and st["syncId"] == sid and st["lastError"] is None)
 check("it ingested the appended lines", st["lastSyncStats"]["messagesAdded"] == 2 and st["lastSyncStats"]["sessionsAdded"] == 1)

@@ -5,7 +5,7 @@
 # overlapping export adds nothing; a malformed row, literal or ZIP entry is
 # named by file and line and the rest is imported.
 source "$(dirname "$0")/lib.sh"
-DB="$T/a.db"
+DB=$(db "$T/a.db")   # SQLite path or PostgreSQL URL
 # gen OUT FIRST LAST [BROKEN]: rows FIRST..LAST of one synthetic export
 gen() { python3 - "$@" <<'PY'
 import csv, datetime, sys
@@ -34,33 +34,34 @@ for i in range(first, last + 1):
         w.writerow(["2025-10-01T00:00:00Z", "{'a': __import__('os').system('true')}", "conversation_created", "{}", "{}", "", "", "", ""])
 PY
 }
-rows() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from claude_ai_events').fetchone()[0])" "$DB"; }
+rows() { python3 -c "import storeq,sys; print(storeq.connect(sys.argv[1]).execute('select count(*) from claude_ai_events').fetchone()[0])" "$DB"; }
 
 gen "$T/a.csv" 1 120
 check "import a CSV export" aiu import claude-ai "$T/a.csv" --db "$DB"
 check "the summary counts rows, new and people" grep -q '120 rows, 120 new, 0 already stored, 0 bad, 4 people' <(aiu import claude-ai "$T/a.csv" --db "$T/x.db")
 check "all 120 events stored" [ "$(rows)" = 120 ]
 check "apostrophes, quotes and escapes in names survive" python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import storeq, sys
+c = storeq.connect(sys.argv[1])
 names = {r[0] for r in c.execute("select distinct actor_name from claude_ai_events")}
 assert names == {"Ana O'Neil", 'Bob "B" Smith', "Chen, Li", "Dana\\Back"}, names
 PY
 check "emails are case-folded (one person per email)" python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import storeq, sys
+c = storeq.connect(sys.argv[1])
 assert {r[0] for r in c.execute("select distinct email from claude_ai_events")} == {"ana.oneil@corp.example", "bob@corp.example", "chen@corp.example", "dana@corp.example"}
 PY
 check "event_info is stored as JSON (True/None/floats converted, no evaluation)" python3 - "$DB" <<'PY'
-import json, sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import json, storeq, sys
+c = storeq.connect(sys.argv[1])
 info = json.loads(c.execute("select event_info from claude_ai_events where key like 'h:%' order by ts limit 1").fetchone()[0])
 assert info["shared"] in (True, False) and info["x"] is None and info["tags"] == ["a", "b'c"] and info["ratio"] == "1.5", info
 PY
 check "a user agent with quotes, comma and newline survives" python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-assert c.execute("select count(*) from claude_ai_events where user_agent like '%\"quoted\"), with comma' || char(10) || 'and newline'").fetchone()[0] == 24
+import storeq, sys
+c = storeq.connect(sys.argv[1])
+assert c.execute("select count(*) from claude_ai_events where user_agent like ?",
+                 ('%"quoted"), with comma\nand newline',)).fetchone()[0] == 24
 PY
 
 # overlapping export (rows 61..200) adds only 80 new rows
@@ -136,21 +137,22 @@ check "JSON re-import adds nothing (event ids)" grep -q '30 rows, 0 new, 30 alre
 
 # an import killed mid-way (SIGKILL) and re-run converges to the one-shot result
 gen "$T/big.csv" 1 40000
-aiu import claude-ai "$T/big.csv" --db "$T/ref.db" > /dev/null
-"$AIU_BIN" import claude-ai "$T/big.csv" --db "$T/k.db" > /dev/null 2>&1 &
+REFDB=$(db "$T/ref.db") KDB=$(db "$T/k.db")
+aiu import claude-ai "$T/big.csv" --db "$REFDB" > /dev/null
+"$AIU_BIN" import claude-ai "$T/big.csv" --db "$KDB" > /dev/null 2>&1 &
 VICTIM=$!
 sleep 0.4
 kill -9 "$VICTIM" 2>/dev/null || true
 wait "$VICTIM" 2>/dev/null || true
 check "the kill left a partial import" python3 -c "
-import sqlite3, sys
-n = sqlite3.connect('$T/k.db').execute('select count(*) from claude_ai_events').fetchone()[0]
+import storeq, sys
+n = storeq.connect('$KDB').execute('select count(*) from claude_ai_events').fetchone()[0]
 assert n < 40000, n"
-check "re-run after SIGKILL succeeds" aiu import claude-ai "$T/big.csv" --db "$T/k.db"
-check "killed + re-run import equals a one-shot import" python3 - "$T/ref.db" "$T/k.db" <<'PY'
-import sqlite3, sys
-q = "select count(*), count(distinct key), sum(ts), group_concat(distinct email) from claude_ai_events"
-a, b = (sqlite3.connect(p).execute(q).fetchone() for p in sys.argv[1:3])
+check "re-run after SIGKILL succeeds" aiu import claude-ai "$T/big.csv" --db "$KDB"
+check "killed + re-run import equals a one-shot import" python3 - "$REFDB" "$KDB" <<'PY'
+import storeq, sys
+q = "select count(*), count(distinct key), sum(ts), count(distinct email), min(email), max(email) from claude_ai_events"
+a, b = (storeq.connect(p).execute(q).fetchone() for p in sys.argv[1:3])
 assert a == b and a[0] == 40000, (a, b)
 PY
 

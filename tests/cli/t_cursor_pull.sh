@@ -10,7 +10,7 @@ KEY="key_$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 FAKE="$AIU_SRC/tests/fake/fake_cursor.py"
 PIDS=()
 NOW_MS=$(( $(date +%s) * 1000 - 300000 ))   # every fake serves the same dataset
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; cleanup' EXIT
 
 start_fake() { # start_fake NAME [args...]: sets PORT; dataset in $T/NAME.json, log in $T/NAME.log
   local name=$1; shift
@@ -28,8 +28,8 @@ pull() { # pull DB PORT [args...]: stdout+stderr into $T/out.txt (appended to $T
 }
 # totals DB: what the store holds, exactly (integers only)
 totals() { python3 - "$1" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import storeq, sys
+c = storeq.connect(sys.argv[1])
 q = lambda s: c.execute(s).fetchone()
 print("events", *q("select count(*), coalesce(sum(cost_nusd),0), sum(input+output+cache_write+cache_read), sum(requests_e4) from cursor_events"))
 print("daily", *q("select count(*), sum(accepted_lines_added), sum(tabs_accepted), sum(usage_based_reqs) from cursor_daily"))
@@ -63,7 +63,7 @@ PY
 # --- first pull: backfill everything, totals to the cent
 start_fake main --code-page-size 10
 P_MAIN=$PORT
-DB="$T/a.db"
+DB=$(db "$T/a.db")   # SQLite path or PostgreSQL URL
 check "first pull succeeds" pull "$DB" "$P_MAIN" --backfill-days 120
 EXP=$(expect "$T/main.json")
 check "totals to the cent match the fake's dataset" [ "$(totals "$DB")" = "$EXP" ]
@@ -85,12 +85,12 @@ pages = [json.loads(json.loads(l)["body"]).get("page") for l in open(sys.argv[1]
 assert max(pages) >= 3, pages
 PY
 check "emails are case-folded" python3 -c "
-import sqlite3,sys; c=sqlite3.connect('$DB')
+import storeq,sys; c=storeq.connect('$DB')
 for t in ('cursor_events','cursor_daily','cursor_members','cursor_commits','cursor_spend_daily'):
     assert c.execute('select count(*) from %s where email != lower(email)' % t).fetchone()[0] == 0, t
 assert c.execute('select count(distinct email) from cursor_daily').fetchone()[0] == 6"
 check "first spend reading is labelled cycle_to_date" python3 -c "
-import sqlite3; c=sqlite3.connect('$DB')
+import storeq; c=storeq.connect('$DB')
 assert {r[0] for r in c.execute('select label from cursor_spend_daily')} == {'cycle_to_date'}"
 
 # --- second pull: checkpoints, JSON pages, nothing added
@@ -130,7 +130,7 @@ check "overlapping re-pull adds nothing" [ "$(totals "$DB")" = "$EXP" ]
 
 # --- 429 with and without retry-after, 5xx: retried, same totals
 start_fake flaky --faults "/teams/filtered-usage-events:429@2,/teams/daily-usage-data:500@1,/analytics/ai-code/commits.csv:429ra@1,/teams/spend:503@1"
-DB2="$T/b.db"
+DB2=$(db "$T/b.db")   # SQLite path or PostgreSQL URL
 check "pull through 429/5xx succeeds" pull "$DB2" "$PORT" --backfill-days 120
 check "retries are counted" grep -Eq ' [1-9][0-9]* retries' "$T/out.txt"
 check "totals after retries match" [ "$(totals "$DB2")" = "$(expect "$T/flaky.json")" ]
@@ -149,13 +149,13 @@ PY
 
 # --- malformed body and bad rows: named, the rest kept, a re-run converges
 start_fake broken --faults "/teams/filtered-usage-events:malformed@3,/teams/daily-usage-data:badrow@1,/analytics/ai-code/commits.csv:badrow@2"
-DB3="$T/c.db"
+DB3=$(db "$T/c.db")   # SQLite path or PostgreSQL URL
 if pull "$DB3" "$PORT" --backfill-days 120; then fail "a malformed body fails the pull"; else ok "a malformed body fails the pull"; fi
 check "the malformed page is named" grep -q 'cursor events: cursor /teams/filtered-usage-events: malformed JSON' "$T/out.txt"
 check "a bad daily row names row and field" grep -Eq 'daily-usage-data: row 1 \([^)]*\): field totalAccepts' "$T/out.txt"
 check "a bad CSV row names the line" grep -Eq 'commits.csv: line [0-9]+ \(record 2\): field totalLinesAdded' "$T/out.txt"
 check "other streams are stored" python3 -c "
-import sqlite3; c=sqlite3.connect('$DB3')
+import storeq; c=storeq.connect('$DB3')
 assert c.execute('select count(*) from cursor_changes').fetchone()[0] > 0
 assert c.execute('select count(*) from cursor_members').fetchone()[0] == 6"
 # skipped bad rows do not hold the checkpoint back: re-pull their window with --since
@@ -164,14 +164,14 @@ check "converged totals match" [ "$(totals "$DB3")" = "$EXP" ]
 
 # --- SIGKILL mid-pull, then re-run: converges, no duplicates
 start_fake slow --delay 0.15
-DB4="$T/d.db"
+DB4=$(db "$T/d.db")   # SQLite path or PostgreSQL URL
 CURSOR_API_KEY="$KEY" CURSOR_BASE_URL="http://127.0.0.1:$PORT" "$AIU_BIN" pull cursor --db "$DB4" --backfill-days 120 > "$T/killed.txt" 2>&1 &
 VICTIM=$!
 sleep 1.6
 kill -9 "$VICTIM" 2>/dev/null || true
 wait "$VICTIM" 2>/dev/null || true
 check "the killed pull stored part of the data" python3 -c "
-import sqlite3; c=sqlite3.connect('$DB4')
+import storeq; c=storeq.connect('$DB4')
 n = c.execute('select count(*) from cursor_events').fetchone()[0] + c.execute('select count(*) from cursor_daily').fetchone()[0]
 assert n > 0, n"
 check "re-run after SIGKILL succeeds" pull "$DB4" "$PORT" --backfill-days 120

@@ -7,7 +7,7 @@
 # window is fixed (resets), like Cursor's.
 source "$(dirname "$0")/lib.sh"
 KEY="key_$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
-trap 'kill "$FPID" 2>/dev/null || true; rm -rf "$T"' EXIT
+trap 'kill "$FPID" 2>/dev/null || true; cleanup' EXIT
 python3 "$AIU_SRC/tests/fake/fake_cursor.py" --key "$KEY" --log "$T/req.log" --rate-window 4 --idle 90 > "$T/port" &
 FPID=$!
 for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done

@@ -9,7 +9,7 @@ KEY="key_$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 FAKE="$AIU_SRC/tests/fake/fake_cursor.py"
 NOW_MS=$(( $(date +%s) * 1000 - 300000 ))
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; cleanup' EXIT
 start_fake() { # start_fake NAME [args...]: sets PORT
   local name=$1; shift
   python3 "$FAKE" --key "$KEY" --dump "$T/$name.json" --rate-window 3 --idle 60 --now-ms "$NOW_MS" "$@" > "$T/$name.port" &
@@ -17,14 +17,14 @@ start_fake() { # start_fake NAME [args...]: sets PORT
   for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
   read -r PORT _ < "$T/$name.port"
 }
-DB="$T/a.db"
+DB=$(db "$T/a.db")   # SQLite path or PostgreSQL URL
 pull_on() { # pull_on DAY PORT
   AIUSAGE_TODAY="$1" CURSOR_API_KEY="$KEY" CURSOR_BASE_URL="http://127.0.0.1:$2" \
     aiu pull cursor --db "$DB" --backfill-days 2 > "$T/out.txt" 2>&1
 }
 deltas() { python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import storeq, sys
+c = storeq.connect(sys.argv[1])
 for r in c.execute("select label, count(*), sum(cents), min(to_day - from_day) from cursor_spend_daily group by label order by label"):
     print(*r)
 PY
@@ -57,16 +57,16 @@ check "a lower total within the cycle is an adjustment" [ "$(deltas | grep adjus
 start_fake reset --cycle-days-ago 0 --spend-bump 40
 check "pull after a cycle reset" pull_on "$D5" "$PORT"
 check "a new cycle starts from zero: no negative spend from the reset" python3 - "$DB" "$T/reset.json" <<'PY'
-import json, sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); d = json.load(open(sys.argv[2]))
+import json, storeq, sys
+c = storeq.connect(sys.argv[1]); d = json.load(open(sys.argv[2]))
 rows = c.execute("select cents, label from cursor_spend_daily where cycle_start = ?", (d["cycle"],)).fetchall()
 assert len(rows) == 6 and all(l == "cycle_to_date" and cents >= 40 for cents, l in rows), rows
 assert sum(r[0] for r in rows) == sum(d["spend"].values())
 assert c.execute("select count(*) from cursor_spend_daily where cents < 0 and label != 'adjustment'").fetchone()[0] == 0
 PY
 check "spend deltas sum to the latest total of each cycle" python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import storeq, sys
+c = storeq.connect(sys.argv[1])
 for cyc, email, s in c.execute("select cycle_start, email, sum(cents) from cursor_spend_daily group by 1, 2"):
     last = c.execute("select spend_cents from cursor_spend_snapshots where cycle_start=? and email=? order by day desc limit 1", (cyc, email)).fetchone()[0]
     assert s == last, (cyc, email, s, last)
@@ -82,8 +82,8 @@ w.writerow(["2025-10-01T11:00:00Z", "conversation_created", "{'name': 'Zoe', 'me
 PY
 check "claude.ai import into the same store" aiu import claude-ai "$T/cai.csv" --db "$DB"
 check "mixed-case emails from both sources are one person each" python3 - "$DB" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
+import storeq, sys
+c = storeq.connect(sys.argv[1])
 people = dict(c.execute("select email, source from org_people"))
 assert len(people) == 7, people               # 6 Cursor members + Zoe; Ana is the same person
 assert all(e == e.lower() for e in people), people

@@ -51,19 +51,19 @@ aiu sync --db "$DB" --claude-dir "$CL" > "$T/sync.txt"
 check "initial sync of the corpus copy" grep -qE '^synced [0-9]+ files' "$T/sync.txt"
 
 PIDS=()
-cleanup() {
+stop_servers() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$T"
 }
-trap cleanup EXIT
+trap 'stop_servers; cleanup' EXIT   # lib.sh's cleanup drops the test databases
 
 # start_server VAR LOG ARGS...: starts `aiusage serve` in the background (a
 # child of this shell, so cleanup can stop it) and sets VAR to its base URL.
 start_server() {
   local var=$1 log=$2 pid i url
   shift 2
-  "$AIU_BIN" serve --listen 127.0.0.1:0 "$@" > "$log" 2>&1 & # not via aiu(): $! must be the server
+  db_args "$@"
+  "$AIU_BIN" serve --listen 127.0.0.1:0 "${AIU_ARGS[@]}" > "$log" 2>&1 & # not via aiu(): $! must be the server
   pid=$!
   PIDS+=("$pid")
   for i in $(seq 1 300); do
@@ -81,7 +81,7 @@ URL=""
 start_server URL "$T/serve.log" --db "$DB" --claude-dir "$CL" --no-watch --sync-interval 0
 check "serve prints its URL" [ -n "$URL" ]
 TOKEN_DB="$T/tok.db"
-cp "$DB" "$TOKEN_DB"
+aiu sync --db "$TOKEN_DB" --claude-dir "$CL" -q   # the same data (works on both backends)
 TOKEN=e2e-$RANDOM-$RANDOM-secret
 URL_TOKEN=""
 export AIUSAGE_TOKEN=$TOKEN # in the environment, not on the command line
