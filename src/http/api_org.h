@@ -56,6 +56,9 @@ struct org_params {
 /* Parses dateFrom/dateTo/team/tool/format; 0, or 1 when resp already holds
  * a 400 VALIDATION_ERROR. */
 int org_params_read(struct http_req *q, struct http_resp *r, struct org_params *p);
+/* The parsing part alone (pure: fuzzed), with "today" given. */
+int org_params_parse(const struct http_req *q, struct http_resp *r, int64_t today,
+		     struct org_params *p);
 const struct org_service *org_service_of(const struct http_req *q);
 /* Exact decimal string of cents from nano-dollars ("833.9152823"). */
 void org_cents(int64_t nano, char *out, size_t cap);

@@ -61,18 +61,24 @@ static int64_t today_of(const struct http_req *q)
 
 int org_params_read(struct http_req *q, struct http_resp *r, struct org_params *p)
 {
+	if (!q->store->ops->anth_usage_scan || !q->store->ops->org_run_scan) {
+		/* a backend without the organisation reads (ops left NULL) */
+		http_error(r, 500, "DATABASE_ERROR", "organisation data is kept in the SQLite store only",
+			   NULL, NULL);
+		return 1;
+	}
+	return org_params_parse(q, r, today_of(q), p);
+}
+
+int org_params_parse(const struct http_req *q, struct http_resp *r, int64_t today,
+		     struct org_params *p)
+{
 	const char *from = http_arg(q, "dateFrom"), *to = http_arg(q, "dateTo");
 	const char *team = http_arg(q, "team"), *tool = http_arg(q, "tool");
 	const char *fmt = http_arg(q, "format");
 
 	memset(p, 0, sizeof(*p));
-	if (!q->store->ops->anth_usage_scan || !q->store->ops->org_run_scan) {
-		/* the organisation tables exist on SQLite only (store_pg has no org ops yet) */
-		http_error(r, 500, "DATABASE_ERROR", "organisation data is kept in the SQLite store only",
-			   NULL, NULL);
-		return 1;
-	}
-	p->today = today_of(q);
+	p->today = today;
 	p->tool = ORGT_ALL;
 	if (to && day_arg(to, &p->to) < 0)
 		return bad(r, "dateTo", to, "dateTo: expected a date YYYY-MM-DD (UTC day)");

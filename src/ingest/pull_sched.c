@@ -12,6 +12,7 @@
 #include <time.h>
 
 #define SCHED_LOCK_WAIT_MS 2000
+#define SCHED_STOP_WAIT_S 3     /* stop waits this long for a running round */
 
 /* Which config key a source needs; sources not listed always run. */
 static const struct { const char *source; size_t off; } source_keys[] = {
@@ -23,7 +24,7 @@ struct pull_sched {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool stop, started;
+	bool stop, started, done;   /* done: the thread has left sched_main */
 	struct pull_sched_opts o;
 	struct aiu_config cfg;       /* own copy */
 	char db_path[4096];
@@ -130,12 +131,20 @@ static void *sched_main(void *arg)
 	struct aiu_err err = { 0 };
 	if (store_open(ps->db_path, &s, &err) < 0) {
 		fprintf(stderr, "aiusage: scheduled pulls off: %s\n", err.msg);
+		pthread_mutex_lock(&ps->mu);
+		ps->done = true;
+		pthread_cond_broadcast(&ps->cv);
+		pthread_mutex_unlock(&ps->mu);
 		return NULL;
 	}
 	do
 		round_run(ps, s);
 	while (!wait_or_stop(ps, ps->o.interval_s));
 	store_close(s);
+	pthread_mutex_lock(&ps->mu);
+	ps->done = true;
+	pthread_cond_broadcast(&ps->cv);
+	pthread_mutex_unlock(&ps->mu);
 	return NULL;
 }
 
@@ -172,12 +181,29 @@ out:
 
 void pull_sched_stop(struct pull_sched *ps)
 {
+	struct timespec ts;
+	bool done;
 	if (!ps)
 		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += SCHED_STOP_WAIT_S;
 	pthread_mutex_lock(&ps->mu);
 	ps->stop = true;
-	pthread_cond_signal(&ps->cv);
+	pthread_cond_broadcast(&ps->cv);
+	while (!ps->done)
+		if (pthread_cond_timedwait(&ps->cv, &ps->mu, &ts) == ETIMEDOUT)
+			break;
+	done = ps->done;
 	pthread_mutex_unlock(&ps->mu);
+	if (!done) {
+		/* a round is still running (vendor retries, rate limits): the
+		 * process is exiting; leave the thread to die with it. Whole
+		 * days commit atomically, so the store stays consistent and the
+		 * next pull converges. ps stays allocated for that thread. */
+		fprintf(stderr, "aiusage: a scheduled pull was still running at shutdown; it is abandoned\n");
+		pthread_detach(ps->th);
+		return;
+	}
 	if (ps->started)
 		pthread_join(ps->th, NULL);
 	pthread_mutex_destroy(&ps->mu);

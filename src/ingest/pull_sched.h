@@ -9,8 +9,10 @@
  * /api/org/freshness) and, like `aiusage pull`, never deletes earlier data:
  * a failed page leaves the days already stored.
  *
- * The first round starts at once. Stopping waits for the round in progress
- * (bounded by the HTTP client's timeouts and retry budget).
+ * The first round starts at once. Stopping waits up to 3 s for a round in
+ * progress; a round still running then (vendor retries, rate-limit waits)
+ * is abandoned to the exiting process: pulls commit whole days atomically,
+ * so the store stays consistent and the next pull converges.
  */
 #ifndef AIU_PULL_SCHED_H
 #define AIU_PULL_SCHED_H

@@ -30,7 +30,7 @@ import_people() { "$AIU_BIN" org --db "$DB" --people "$T/people.csv" --json > /d
 check "people.csv imported" import_people
 mkdir -p "$XDG_CONFIG_HOME/aiusage"
 printf '[budget]\nmonthly = 500000\n' > "$XDG_CONFIG_HOME/aiusage/config.ini"
-check "server starts" start_server --db "$DB" --listen 127.0.0.1:0 --no-watch --token "$TOKEN"
+check "server starts" start_server --db "$DB" --listen 127.0.0.1:0 --no-watch --pull-interval off --token "$TOKEN"
 if python3 "$AIU_SRC/tests/cli/org_check.py" "$SRV_URL" "$AIU_SRC/data/openapi.json" "$AIU_SRC/tests/fake" \
      2026-02-20 2026-04-10 2026-04-10 "$TOKEN" > "$T/c.txt" 2>&1; then rc=0; else rc=1; fi
 sed 's/^/  /' "$T/c.txt"

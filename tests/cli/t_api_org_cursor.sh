@@ -48,7 +48,7 @@ for i in range(90):
                 "{'type': 'chat_conversation', 'uuid': 'c-%d'}" % i, "10.0.0.1", "d", "None", "web"])
 PY
 check "claude.ai export imported" quiet "$AIU_BIN" import claude-ai "$T/cai.csv" --db "$DB"
-check "server starts" start_server --db "$DB" --listen 127.0.0.1:0 --no-watch
+check "server starts (scheduled pulls off: the store is fixed)" start_server --db "$DB" --listen 127.0.0.1:0 --no-watch --pull-interval off
 if python3 - "$SRV_URL" "$AIU_SRC/data/openapi.json" "$AIU_SRC/tests/cli" "$AIU_SRC/tests/fake" "$T/cursor.json" "$T/cai.csv" > "$T/c.txt" 2>&1 <<'PY'
 import csv, datetime as dt, json, sys
 from decimal import Decimal as D

@@ -54,6 +54,19 @@ check "...and the earlier data is kept (bill still equals the fixture)" bill_ok
 check "the server stops cleanly" stop_server
 check "the admin key never appears in the server's output" bash -c "! grep -q -- '$KEY' '$T/serve.out' '$T/serve.err'"
 
+# A slow vendor: stopping the server does not wait for the round (bounded).
+python3 "$FAKE" --key "$KEY" --idle 60 --slow-ms 3000 > "$T/port2" &
+FPID=$!
+for _ in $(seq 50); do [ -s "$T/port2" ] && break; sleep 0.1; done
+read -r PORT2 _ < "$T/port2"
+ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT2" start_server --db "$T/slow.db" --listen 127.0.0.1:0 --no-watch --pull-interval hourly
+sleep 1
+S0=$(date +%s)
+check "stopping during a slow scheduled pull is prompt" stop_server
+check "...within a few seconds" [ $(( $(date +%s) - S0 )) -le 8 ]
+check "...and says the round was abandoned" grep -q "abandoned" "$T/serve.err"
+kill "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null || true; FPID=""
+
 DB2="$T/nokey.db"
 unset ANTHROPIC_ADMIN_KEY
 check "without a key the server starts" start_server --db "$DB2" --listen 127.0.0.1:0 --no-watch
