@@ -96,5 +96,35 @@ test('chartSeries: multi-year spans are monthly; empty stays empty', () => {
   assert.deepEqual(chartSeries([]).rows, []);
 });
 
+test('moneyMinor: exact from minor units, rounding half away from zero', () => {
+  assert.equal(f.moneyMinor(123456, 2), '$1,234.56');
+  assert.equal(f.moneyMinor('834915282300', 9), '$834.92');
+  assert.equal(f.moneyMinor('834914999999', 9), '$834.91');
+  assert.equal(f.moneyMinor(-1999, 2), '-$19.99');
+  assert.equal(f.moneyMinor(0, 9), '$0.00');
+  assert.equal(f.moneyMinor(4999999, 9), '$0.0050'); // under a cent: 4 decimals
+  assert.equal(f.moneyMinor(999, 9), '<$0.0001');
+  assert.equal(f.moneyMinor('12345678901234567890', 9), '$12,345,678,901.23'); // past 2^53
+  assert.equal(f.moneyMinor('1.5', 2), '–');
+  assert.equal(f.moneyMinor(0.1, 2), '–'); // a float is refused, not rounded
+});
+test('sumMinor is exact where float sums are not', () => {
+  assert.equal(f.sumMinor(['9007199254740993', 1, null, '-2']), 9007199254740992n);
+  assert.equal(f.sumMinor([]), 0n);
+});
+test('cents strings: parsed to nano-dollars, shown exactly', () => {
+  assert.equal(f.centsToNano('83391.52823'), 833915282300n);
+  assert.equal(f.centsToNano('0.0000001'), 1n);
+  assert.equal(f.centsToNano('-12'), -120000000n);
+  assert.equal(f.centsToNano('1.00000001'), null); // 8 decimals of a cent: not exact
+  assert.equal(f.centsToNano('1e3'), null);
+  assert.equal(f.centsToNano(null), null);
+  assert.equal(f.moneyCents('83391.52823'), '$833.92');
+  assert.equal(f.moneyCents('12345.6700000'), '$123.46');
+  assert.equal(f.moneyCents('0.5'), '$0.0050');
+  assert.equal(f.moneyCents('x'), '–');
+  assert.equal(f.minorToDecimal(833915282300n, 9), '833.9152823');
+});
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -71,3 +71,39 @@ export async function request(method, path, params, body) {
 
 export const get = (path, params) => request('GET', path, params);
 export const post = (path, body) => request('POST', path, undefined, body === undefined ? {} : body);
+
+// Downloads `path?params&format=csv` with the same Bearer token and saves it
+// as `filename` (a Blob URL on a temporary <a download>, revoked after).
+// Resolves with the CSV text (the browser tests compare it with the API).
+export async function downloadCsv(path, params, filename) {
+  const headers = { Accept: 'text/csv' };
+  const tok = getToken();
+  if (tok) headers.Authorization = `Bearer ${tok}`;
+  let res;
+  try {
+    res = await fetch(apiUrl(path, { ...(params || {}), format: 'csv' }), { headers, cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(`cannot reach the server (${e.message})`, 'NETWORK_ERROR', 0);
+  }
+  if (res.status === 401) {
+    if (onUnauthorized) onUnauthorized();
+    throw new ApiError('a token is required', 'UNAUTHORIZED', 401);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let msg = `HTTP ${res.status}`;
+    let code = 'INTERNAL_ERROR';
+    try { const j = JSON.parse(text); if (j.error) { msg = j.error.message || msg; code = j.error.code || code; } } catch { /* not JSON */ }
+    throw new ApiError(msg, code, res.status);
+  }
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return text;
+}

@@ -12,9 +12,21 @@ import * as models from './pages/models.js';
 import * as tools from './pages/tools.js';
 import * as projects from './pages/projects.js';
 import * as sync from './pages/sync.js';
+import * as org from './pages/org/overview.js';
+import * as orgPeople from './pages/org/people.js';
+import * as orgPerson from './pages/org/person.js';
+import * as orgTeams from './pages/org/teams.js';
+import * as orgAdoption from './pages/org/adoption.js';
+import * as orgProductivity from './pages/org/productivity.js';
+import * as orgCost from './pages/org/cost.js';
+import * as orgFreshness from './pages/org/freshness.js';
 
 // route table: first path segment -> page module ({title, render(ctx)})
-const ROUTES = { overview, sessions, session, models, tools, projects, sync };
+const ROUTES = {
+  overview, sessions, session, models, tools, projects, sync,
+  org, 'org-people': orgPeople, 'org-person': orgPerson, 'org-teams': orgTeams, 'org-adoption': orgAdoption,
+  'org-productivity': orgProductivity, 'org-cost': orgCost, 'org-freshness': orgFreshness,
+};
 const POLL_MS = 3000;
 const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -95,7 +107,8 @@ function syncRangeForm(range) {
 }
 
 function setNav(name) {
-  const active = name === 'session' ? 'sessions' : name;
+  // the org pages share one nav entry (they have their own tab bar)
+  const active = name === 'session' ? 'sessions' : (name.startsWith('org') ? 'org' : name);
   for (const a of document.querySelectorAll('#nav a')) {
     if (a.dataset.page === active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');

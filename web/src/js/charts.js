@@ -103,3 +103,28 @@ export function doughnutChart(canvas, labels, values, seriesLabel) {
     },
   });
 }
+
+// lines over shared labels: series [{label, data[]}] (counts, e.g. active people)
+export function lineChart(canvas, labels, series) {
+  const { text, grid } = base();
+  const pal = palette();
+  return make(canvas, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: series.map((s, i) => ({
+        label: s.label, data: s.data, borderColor: pal[i % pal.length], backgroundColor: pal[i % pal.length],
+        pointRadius: labels.length > 60 ? 0 : 2, borderWidth: 2, tension: 0,
+      })),
+    },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { labels: { color: text } } },
+      scales: {
+        x: { ticks: { color: text, maxRotation: 0, autoSkip: true, maxTicksLimit: 8 }, grid: { display: false } },
+        y: { beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { color: grid } },
+      },
+    },
+  });
+}

@@ -98,3 +98,81 @@ export function baseName(p) {
   const i = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
   return i >= 0 ? s.slice(i + 1) : s;
 }
+
+// ---- exact money from integer minor units (the org pages) ----------------
+// The org API sends money as integers of minor units (cents, micro- or
+// nano-dollars), as JSON numbers or digit strings. These helpers work on
+// BigInt only: no floating point touches an amount.
+
+// 1234567 or "1234567" or "-5" -> BigInt; anything else -> null
+export function toBig(v) {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^-?\d{1,30}$/.test(v)) return BigInt(v);
+  return null;
+}
+
+// exact sum of minor-unit values (BigInt); null entries are skipped
+export function sumMinor(values) {
+  let s = 0n;
+  for (const v of values) { const b = toBig(v); if (b !== null) s += b; }
+  return s;
+}
+
+// minor units -> "$1,234.57": `digits` is the unit's decimal places (2 for
+// cents, 6 for micro-dollars, 9 for nano-dollars). Rounded half away from
+// zero to the cent; below a cent (and not zero) 4 decimals, as money().
+export function moneyMinor(v, digits) {
+  const b = toBig(v);
+  if (b === null || !Number.isInteger(digits) || digits < 0 || digits > 18) return '–';
+  const neg = b < 0n;
+  const a = neg ? -b : b;
+  const scale = 10n ** BigInt(digits);
+  let shown = 2;
+  if (a !== 0n && a * 100n < scale) shown = 4; // under one cent
+  let q; // the amount in units of 10^-shown dollars, rounded
+  if (digits >= shown) {
+    const div = 10n ** BigInt(digits - shown);
+    q = (a + div / 2n) / div;
+  } else {
+    q = a * 10n ** BigInt(shown - digits);
+  }
+  if (q === 0n && a !== 0n) return neg ? '-<$0.0001' : '<$0.0001';
+  const s = q.toString().padStart(shown + 1, '0');
+  const whole = s.slice(0, s.length - shown).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${neg && q !== 0n ? '-' : ''}$${whole}.${s.slice(s.length - shown)}`;
+}
+
+// the exact dollars of minor units as a decimal string ("1234.567") for
+// charts and CSV comparisons; never used for sums
+export function minorToDecimal(v, digits) {
+  const b = toBig(v);
+  if (b === null) return null;
+  const neg = b < 0n;
+  const s = (neg ? -b : b).toString().padStart(digits + 1, '0');
+  const frac = digits ? '.' + s.slice(s.length - digits) : '';
+  return `${neg ? '-' : ''}${s.slice(0, s.length - digits)}${frac}`.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+// The org API's money: exact decimal strings of US cents ("83391.52823" is
+// $833.9152823), up to 7 decimals of a cent. -> BigInt nano-dollars, or null.
+export function centsToNano(s) {
+  if (typeof s === 'number' && Number.isSafeInteger(s)) s = String(s);
+  if (typeof s !== 'string') return null;
+  const m = /^(-?)(\d{1,20})(?:\.(\d{1,7}))?$/.exec(s);
+  if (!m) return null;
+  const nano = BigInt(m[2]) * 10000000n + BigInt((m[3] || '').padEnd(7, '0') || '0');
+  return m[1] ? -nano : nano;
+}
+
+// "83391.52823" (cents) -> "$833.92"; '–' for null or a malformed string
+export function moneyCents(s) {
+  const n = centsToNano(s);
+  return n === null ? '–' : moneyMinor(n, 9);
+}
+
+// exact dollars of a cents string as a Number for a chart's bar length only
+export function centsToChartDollars(s) {
+  const n = centsToNano(s);
+  return n === null ? 0 : Number(minorToDecimal(n, 9));
+}
