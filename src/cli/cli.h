@@ -96,6 +96,7 @@ int cmd_help(struct cli_ctx *c);
 int cmd_pull(struct cli_ctx *c);
 int cmd_org(struct cli_ctx *c);
 int cmd_retention(struct cli_ctx *c);
+int cmd_import(struct cli_ctx *c);
 
 extern const struct command commands[];
 

@@ -12,6 +12,7 @@
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "ingest/anthropic_pull.h"
+#include "ingest/cursor_pull.h"
 #include "ingest/pull.h"
 
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 static const struct pull_source sources[] = {
 	{ "anthropic", anthropic_pull, "Anthropic Admin API: usage, cost, Claude Code, keys, users" },
+	{ "cursor", cursor_pull_source, "Cursor Admin API and AI Code Tracking API" },
 };
 
 static int run_source(struct cli_ctx *c, const struct pull_source *src, struct pull_ctx *p,

@@ -128,6 +128,82 @@ struct store_prune_stats {
 	int64_t usage, prompts, sessions; /* rows deleted */
 };
 
+/* --- organisation sources: claude.ai audit import and Cursor (migration 3).
+ * People are referenced by case-folded email (text), the one join key all
+ * sources share. Strings in these rows are borrowed from the caller. */
+struct claude_ai_event {
+	const char *key;        /* natural key: "id:<event id>" or "h:<row hash>:<occurrence>" */
+	int64_t ts;             /* created_at, Unix ms */
+	const char *event, *email, *actor_name, *actor_uuid;
+	const char *entity_type, *entity_uuid;
+	const char *event_info; /* JSON text */
+	const char *client_platform, *device_id, *user_agent;
+	const char *source;     /* file (and ZIP entry) it came from */
+};
+
+struct cursor_member {
+	const char *email, *name, *role, *user_id;
+	bool removed;
+};
+
+/* X-macro: the integer columns of a daily-usage-data row (JSON name = column). */
+#define CURSOR_DAILY_INTS(X) \
+	X(totalLinesAdded) X(totalLinesDeleted) X(acceptedLinesAdded) X(acceptedLinesDeleted) \
+	X(totalApplies) X(totalAccepts) X(totalRejects) X(totalTabsShown) X(totalTabsAccepted) \
+	X(composerRequests) X(chatRequests) X(agentRequests) X(cmdkUsages) \
+	X(subscriptionIncludedReqs) X(apiKeyReqs) X(usageBasedReqs) X(bugbotUsages)
+
+struct cursor_daily {
+	int64_t day_ms;         /* start of the UTC day */
+	const char *email;
+	bool active;
+#define X(f) int64_t f;
+	CURSOR_DAILY_INTS(X)
+#undef X
+	const char *most_used_model, *apply_ext, *tab_ext, *client_version;
+};
+
+struct cursor_event {
+	const char *key;        /* content hash + occurrence (events carry no id) */
+	int64_t ts;
+	const char *email, *model, *kind;
+	bool max_mode, token_based, chargeable;
+	int64_t requests_e4;    /* requestsCosts x 10^4 */
+	int64_t input, output, cache_write, cache_read;
+	int64_t cost_nusd;      /* tokenUsage.totalCents as nano-dollars (cents x 10^7); 0 if absent */
+	int64_t charged_nusd;   /* chargedCents as nano-dollars, -1 if absent */
+};
+
+/* One /teams/spend reading: the running total of the billing cycle. */
+struct cursor_spend_snap {
+	int64_t cycle_start;    /* subscriptionCycleStart, Unix ms */
+	const char *email, *name;
+	int64_t day;            /* UTC day number the snapshot was taken */
+	int64_t taken_ms;
+	int64_t spend_cents;
+	int64_t fast_premium;
+};
+
+struct cursor_commit {
+	const char *hash, *user_id, *email, *repo, *branch, *source, *message;
+	int primary;            /* 1, 0, or -1 unknown */
+	int64_t added, deleted, tab_added, tab_deleted, composer_added, composer_deleted;
+	int64_t non_ai_added, non_ai_deleted; /* -1 when null */
+	int64_t commit_ts, created_ts;        /* Unix ms, 0 when null */
+};
+
+struct cursor_change {
+	const char *change_id, *user_id, *email, *source, *model, *metadata_json;
+	int64_t added, deleted, created_ts;
+};
+
+/* A derived per-day spend delta (see cursor_sqlite.c for the labels). */
+struct cursor_spend_delta {
+	const char *email;
+	int64_t cycle_start, from_day, to_day, cents;
+	const char *label;
+};
+
 struct store;
 
 struct store_ops {
@@ -299,6 +375,29 @@ struct store_ops {
 	int (*org_key_map_scan)(struct store *s,
 				int (*cb)(void *ctx, const char *key_name, const char *email),
 				void *ctx, struct aiu_err *err);
+
+	/* --- organisation sources (cursor_sqlite.c, claude_ai_sqlite.c).
+	 * Every put is idempotent on the row's natural key: re-pulls and
+	 * re-imports replace, never add. *inserted (may be NULL) tells new rows. */
+	int (*claude_ai_event_add)(struct store *s, const struct claude_ai_event *e,
+				   bool *inserted, struct aiu_err *err);
+	int (*cursor_member_put)(struct store *s, const struct cursor_member *m,
+				 struct aiu_err *err);
+	int (*cursor_daily_put)(struct store *s, const struct cursor_daily *d,
+				bool *inserted, struct aiu_err *err);
+	int (*cursor_event_put)(struct store *s, const struct cursor_event *e,
+				bool *inserted, struct aiu_err *err);
+	/* Stores a snapshot (one per cycle, person and day: the latest wins) and
+	 * recomputes that person's per-day deltas for the cycle. */
+	int (*cursor_spend_put)(struct store *s, const struct cursor_spend_snap *sp,
+				struct aiu_err *err);
+	int (*cursor_spend_scan)(struct store *s,
+				 int (*cb)(void *ctx, const struct cursor_spend_delta *d),
+				 void *ctx, struct aiu_err *err);
+	int (*cursor_commit_put)(struct store *s, const struct cursor_commit *c,
+				 bool *inserted, struct aiu_err *err);
+	int (*cursor_change_put)(struct store *s, const struct cursor_change *c,
+				 bool *inserted, struct aiu_err *err);
 };
 
 struct store {

@@ -6,6 +6,7 @@
  * every open, so commits are cheap and readers never block the writer.
  */
 #include "store/store_sqlite_int.h"
+#include "store/org_sqlite_int.h"
 #include "store/migrations.h"
 #include "store/org_sqlite.h"
 #include "core/buf.h"
@@ -897,6 +898,15 @@ static const struct store_ops sqlite_ops = {
 	.anth_key_scan = sq_anth_key_scan,
 	.org_person_scan = sq_org_person_scan,
 	.org_key_map_scan = sq_org_key_map_scan,
+	/* organisation sources (cursor_sqlite.c, claude_ai_sqlite.c) */
+	.claude_ai_event_add = sq_claude_ai_event_add,
+	.cursor_member_put = sq_cursor_member_put,
+	.cursor_daily_put = sq_cursor_daily_put,
+	.cursor_event_put = sq_cursor_event_put,
+	.cursor_spend_put = sq_cursor_spend_put,
+	.cursor_spend_scan = sq_cursor_spend_scan,
+	.cursor_commit_put = sq_cursor_commit_put,
+	.cursor_change_put = sq_cursor_change_put,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version
