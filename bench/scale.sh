@@ -203,10 +203,17 @@ for b in $BACKENDS; do
       res=$(curl -s -o "$W/body" -w '%{http_code} %{time_total}' "${URL}api/analytics/$ep")
       code=${res%% *}
       [ "$code" = 200 ] || bad "$b /api/analytics/$ep: HTTP $code"
+      if ! kill -0 "$SPID" 2> /dev/null; then
+        wait "$SPID"; rc=$?; SPID=
+        bad "$b: the server died (exit $rc) during /api/analytics/$ep; its stderr:"
+        tail -n 30 "$W/serve.err" | sed 's/^/    /'
+        break 2
+      fi
       say "   $b /api/analytics/$ep $pass: $(awk -v s="${res#* }" 'BEGIN{printf "%.1f", s*1000}') ms, HTTP $code, $(wc -c < "$W/body") bytes; $(load)"
       [ "$ep" = sessions ] && [ "$pass" = first ] && SID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"]["sessions"][0]["id"])' "$W/body" 2> /dev/null)
     done
   done
+  [ -n "$SPID" ] || continue   # the server died: reported above
   if [ -n "${SID:-}" ]; then
     res=$(curl -s -o "$W/body" -w '%{http_code} %{time_total}' "${URL}api/analytics/sessions/$SID")
     say "   $b /api/analytics/sessions/<id> (first listed session; its transcript is deleted, so numbers only): $(awk -v s="${res#* }" 'BEGIN{printf "%.1f", s*1000}') ms, HTTP ${res%% *}, $(wc -c < "$W/body") bytes; $(load)"
