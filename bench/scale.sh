@@ -55,6 +55,7 @@ cleanup() {
   if [ "${SCALE_KEEP:-0}" != 1 ] && [ -z "${SCALE_DIR:-}" ]; then rm -rf "$W"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' INT TERM   # so the EXIT trap stops PostgreSQL and the server
 export HOME="$W/home" XDG_DATA_HOME="$W/home/share" XDG_CONFIG_HOME="$W/home/config" TZ=UTC NO_COLOR=1
 unset CLAUDE_CONFIG_DIR AIUSAGE_DB
 mkdir -p "$HOME"
