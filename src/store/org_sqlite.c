@@ -10,30 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int prep(struct sqlite_store *q, const char *sql, sqlite3_stmt **st, struct aiu_err *err)
-{
-	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return sq_db_err(q, err, "prepare org statement");
-	}
-	return AIU_OK;
-}
-
-static void bt(sqlite3_stmt *st, int i, const char *s)
-{
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
-}
-
-/* Steps a write statement to completion and finalizes it. */
-static int run(struct sqlite_store *q, sqlite3_stmt *st, const char *what, struct aiu_err *err)
-{
-	int rc = AIU_OK;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = sq_db_err(q, err, what);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static void col(sqlite3_stmt *st, int i, char *out, size_t cap)
 {
 	sq_text_col(st, i, out, cap);
@@ -46,10 +22,10 @@ int sq_org_checkpoint_get(struct store *s, const char *source, const char *name,
 	sqlite3_stmt *st;
 	int rc, r;
 	*found = false;
-	if ((rc = prep(q, "SELECT value FROM org_checkpoints WHERE source = ?1 AND name = ?2", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT value FROM org_checkpoints WHERE source = ?1 AND name = ?2", &st, err)) < 0)
 		return rc;
-	bt(st, 1, source);
-	bt(st, 2, name);
+	sq_bind_str(st, 1, source);
+	sq_bind_str(st, 2, name);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
 		col(st, 0, out, cap);
@@ -67,15 +43,15 @@ int sq_org_checkpoint_put(struct store *s, const char *source, const char *name,
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO org_checkpoints(source, name, value, updated_ms)"
+	if ((rc = sq_prepare(q, "INSERT INTO org_checkpoints(source, name, value, updated_ms)"
 		       " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(source, name) DO UPDATE SET"
 		       " value = excluded.value, updated_ms = excluded.updated_ms", &st, err)) < 0)
 		return rc;
-	bt(st, 1, source);
-	bt(st, 2, name);
-	bt(st, 3, value);
+	sq_bind_str(st, 1, source);
+	sq_bind_str(st, 2, name);
+	sq_bind_str(st, 3, value);
 	sqlite3_bind_int64(st, 4, now_ms());
-	return run(q, st, "write checkpoint", err);
+	return sq_run(q, st, "write checkpoint", err);
 }
 
 int sq_org_run_start(struct store *s, struct org_run *r, struct aiu_err *err)
@@ -83,14 +59,14 @@ int sq_org_run_start(struct store *s, struct org_run *r, struct aiu_err *err)
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO org_pull_runs(source, started_ms, from_day, to_day, status)"
+	if ((rc = sq_prepare(q, "INSERT INTO org_pull_runs(source, started_ms, from_day, to_day, status)"
 		       " VALUES (?1, ?2, ?3, ?4, 'running')", &st, err)) < 0)
 		return rc;
-	bt(st, 1, r->source);
+	sq_bind_str(st, 1, r->source);
 	sqlite3_bind_int64(st, 2, r->started_ms);
 	sqlite3_bind_int64(st, 3, r->from_day);
 	sqlite3_bind_int64(st, 4, r->to_day);
-	if ((rc = run(q, st, "record pull run", err)) < 0)
+	if ((rc = sq_run(q, st, "record pull run", err)) < 0)
 		return rc;
 	r->id = sqlite3_last_insert_rowid(q->db);
 	str_copy(r->status, "running", sizeof(r->status));
@@ -102,18 +78,18 @@ int sq_org_run_finish(struct store *s, const struct org_run *r, struct aiu_err *
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "UPDATE org_pull_runs SET finished_ms = ?2, status = ?3, rows = ?4,"
+	if ((rc = sq_prepare(q, "UPDATE org_pull_runs SET finished_ms = ?2, status = ?3, rows = ?4,"
 		       " requests = ?5, error = ?6, from_day = ?7, to_day = ?8 WHERE id = ?1", &st, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_int64(st, 2, r->finished_ms);
-	bt(st, 3, r->status);
+	sq_bind_str(st, 3, r->status);
 	sqlite3_bind_int64(st, 4, r->rows);
 	sqlite3_bind_int64(st, 5, r->requests);
-	bt(st, 6, r->error);
+	sq_bind_str(st, 6, r->error);
 	sqlite3_bind_int64(st, 7, r->from_day);
 	sqlite3_bind_int64(st, 8, r->to_day);
-	return run(q, st, "finish pull run", err);
+	return sq_run(q, st, "finish pull run", err);
 }
 
 int sq_org_run_scan(struct store *s, int64_t limit, int (*cb)(void *ctx, const struct org_run *r),
@@ -123,7 +99,7 @@ int sq_org_run_scan(struct store *s, int64_t limit, int (*cb)(void *ctx, const s
 	sqlite3_stmt *st;
 	struct org_run r;
 	int rc, x;
-	if ((rc = prep(q, "SELECT id, source, started_ms, finished_ms, from_day, to_day, status, rows,"
+	if ((rc = sq_prepare(q, "SELECT id, source, started_ms, finished_ms, from_day, to_day, status, rows,"
 		       " requests, error FROM org_pull_runs ORDER BY id DESC LIMIT ?1", &st, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, limit);
@@ -164,10 +140,10 @@ int sq_anth_day_clear(struct store *s, enum anth_table t, int64_t day, struct ai
 		return aiu_errf(err, AIU_EARG, "unknown org table %d", (int)t);
 	for (int i = 0; i < 3 && sql[t][i] && rc == 0; i++) {
 		sqlite3_stmt *st;
-		if ((rc = prep(q, sql[t][i], &st, err)) < 0)
+		if ((rc = sq_prepare(q, sql[t][i], &st, err)) < 0)
 			return rc;
 		sqlite3_bind_int64(st, 1, day);
-		rc = run(q, st, "clear org day", err);
+		rc = sq_run(q, st, "clear org day", err);
 	}
 	return rc;
 }
@@ -177,7 +153,7 @@ int sq_anth_usage_put(struct store *s, const struct anth_usage_row *r, struct ai
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO anth_usage(day, api_key_id, workspace_id, model, service_tier,"
+	if ((rc = sq_prepare(q, "INSERT INTO anth_usage(day, api_key_id, workspace_id, model, service_tier,"
 		       " context_window, inference_geo, uncached_input, cache_read, cw5m, cw1h, output,"
 		       " web_search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 		       " ON CONFLICT DO UPDATE SET uncached_input = uncached_input + excluded.uncached_input,"
@@ -186,19 +162,19 @@ int sq_anth_usage_put(struct store *s, const struct anth_usage_row *r, struct ai
 		       " web_search = web_search + excluded.web_search", &st, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, r->day);
-	bt(st, 2, r->api_key_id);
-	bt(st, 3, r->workspace_id);
-	bt(st, 4, r->model);
-	bt(st, 5, r->service_tier);
-	bt(st, 6, r->context_window);
-	bt(st, 7, r->inference_geo);
+	sq_bind_str(st, 2, r->api_key_id);
+	sq_bind_str(st, 3, r->workspace_id);
+	sq_bind_str(st, 4, r->model);
+	sq_bind_str(st, 5, r->service_tier);
+	sq_bind_str(st, 6, r->context_window);
+	sq_bind_str(st, 7, r->inference_geo);
 	sqlite3_bind_int64(st, 8, r->uncached_input);
 	sqlite3_bind_int64(st, 9, r->cache_read);
 	sqlite3_bind_int64(st, 10, r->cw5m);
 	sqlite3_bind_int64(st, 11, r->cw1h);
 	sqlite3_bind_int64(st, 12, r->output);
 	sqlite3_bind_int64(st, 13, r->web_search);
-	return run(q, st, "store usage row", err);
+	return sq_run(q, st, "store usage row", err);
 }
 
 int sq_anth_cost_put(struct store *s, const struct anth_cost_row *r, struct aiu_err *err)
@@ -206,32 +182,32 @@ int sq_anth_cost_put(struct store *s, const struct anth_cost_row *r, struct aiu_
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO anth_cost(day, workspace_id, description, cost_type, token_type,"
+	if ((rc = sq_prepare(q, "INSERT INTO anth_cost(day, workspace_id, description, cost_type, token_type,"
 		       " model, service_tier, context_window, inference_geo, currency, amount_nano)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		       " ON CONFLICT DO UPDATE SET amount_nano = amount_nano + excluded.amount_nano",
 		       &st, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, r->day);
-	bt(st, 2, r->workspace_id);
-	bt(st, 3, r->description);
-	bt(st, 4, r->cost_type);
-	bt(st, 5, r->token_type);
-	bt(st, 6, r->model);
-	bt(st, 7, r->service_tier);
-	bt(st, 8, r->context_window);
-	bt(st, 9, r->inference_geo);
-	bt(st, 10, r->currency);
+	sq_bind_str(st, 2, r->workspace_id);
+	sq_bind_str(st, 3, r->description);
+	sq_bind_str(st, 4, r->cost_type);
+	sq_bind_str(st, 5, r->token_type);
+	sq_bind_str(st, 6, r->model);
+	sq_bind_str(st, 7, r->service_tier);
+	sq_bind_str(st, 8, r->context_window);
+	sq_bind_str(st, 9, r->inference_geo);
+	sq_bind_str(st, 10, r->currency);
 	sqlite3_bind_int64(st, 11, r->amount_nano);
-	return run(q, st, "store cost row", err);
+	return sq_run(q, st, "store cost row", err);
 }
 
 static void bind_cc_key(sqlite3_stmt *st, const struct anth_cc_rec *r)
 {
 	sqlite3_bind_int64(st, 1, r->day);
-	bt(st, 2, r->actor_type);
-	bt(st, 3, r->actor);
-	bt(st, 4, r->terminal_type);
+	sq_bind_str(st, 2, r->actor_type);
+	sq_bind_str(st, 3, r->actor);
+	sq_bind_str(st, 4, r->terminal_type);
 	sqlite3_bind_int(st, 5, r->is_remote);
 }
 
@@ -240,7 +216,7 @@ int sq_anth_cc_put(struct store *s, const struct anth_cc_rec *r, struct aiu_err 
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO anth_cc(day, actor_type, actor, terminal_type, is_remote,"
+	if ((rc = sq_prepare(q, "INSERT INTO anth_cc(day, actor_type, actor, terminal_type, is_remote,"
 		       " customer_type, subscription_type, sessions, lines_added, lines_removed, commits,"
 		       " prs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
 		       " ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,"
@@ -249,30 +225,30 @@ int sq_anth_cc_put(struct store *s, const struct anth_cc_rec *r, struct aiu_err 
 		       " commits = commits + excluded.commits, prs = prs + excluded.prs", &st, err)) < 0)
 		return rc;
 	bind_cc_key(st, r);
-	bt(st, 6, r->customer_type);
-	bt(st, 7, r->subscription_type);
+	sq_bind_str(st, 6, r->customer_type);
+	sq_bind_str(st, 7, r->subscription_type);
 	sqlite3_bind_int64(st, 8, r->sessions);
 	sqlite3_bind_int64(st, 9, r->lines_added);
 	sqlite3_bind_int64(st, 10, r->lines_removed);
 	sqlite3_bind_int64(st, 11, r->commits);
 	sqlite3_bind_int64(st, 12, r->prs);
-	if ((rc = run(q, st, "store claude code row", err)) < 0)
+	if ((rc = sq_run(q, st, "store claude code row", err)) < 0)
 		return rc;
 	for (size_t i = 0; i < r->ntools; i++) {
-		if ((rc = prep(q, "INSERT INTO anth_cc_tools(day, actor_type, actor, terminal_type,"
+		if ((rc = sq_prepare(q, "INSERT INTO anth_cc_tools(day, actor_type, actor, terminal_type,"
 			       " is_remote, tool, accepted, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 			       " ON CONFLICT DO UPDATE SET accepted = accepted + excluded.accepted,"
 			       " rejected = rejected + excluded.rejected", &st, err)) < 0)
 			return rc;
 		bind_cc_key(st, r);
-		bt(st, 6, r->tools[i].tool);
+		sq_bind_str(st, 6, r->tools[i].tool);
 		sqlite3_bind_int64(st, 7, r->tools[i].accepted);
 		sqlite3_bind_int64(st, 8, r->tools[i].rejected);
-		if ((rc = run(q, st, "store claude code tool row", err)) < 0)
+		if ((rc = sq_run(q, st, "store claude code tool row", err)) < 0)
 			return rc;
 	}
 	for (size_t i = 0; i < r->nmodels; i++) {
-		if ((rc = prep(q, "INSERT INTO anth_cc_models(day, actor_type, actor, terminal_type,"
+		if ((rc = sq_prepare(q, "INSERT INTO anth_cc_models(day, actor_type, actor, terminal_type,"
 			       " is_remote, model, input, output, cache_read, cache_creation, est_cost_nano)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 			       " ON CONFLICT DO UPDATE SET input = input + excluded.input,"
@@ -281,13 +257,13 @@ int sq_anth_cc_put(struct store *s, const struct anth_cc_rec *r, struct aiu_err 
 			       " est_cost_nano = est_cost_nano + excluded.est_cost_nano", &st, err)) < 0)
 			return rc;
 		bind_cc_key(st, r);
-		bt(st, 6, r->models[i].model);
+		sq_bind_str(st, 6, r->models[i].model);
 		sqlite3_bind_int64(st, 7, r->models[i].input);
 		sqlite3_bind_int64(st, 8, r->models[i].output);
 		sqlite3_bind_int64(st, 9, r->models[i].cache_read);
 		sqlite3_bind_int64(st, 10, r->models[i].cache_creation);
 		sqlite3_bind_int64(st, 11, r->models[i].est_cost_nano);
-		if ((rc = run(q, st, "store claude code model row", err)) < 0)
+		if ((rc = sq_run(q, st, "store claude code model row", err)) < 0)
 			return rc;
 	}
 	return AIU_OK;
@@ -298,15 +274,15 @@ int sq_anth_user_put(struct store *s, const struct anth_user *u, struct aiu_err 
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO anth_users(id, email, name, role) VALUES (?1, ?2, ?3, ?4)"
+	if ((rc = sq_prepare(q, "INSERT INTO anth_users(id, email, name, role) VALUES (?1, ?2, ?3, ?4)"
 		       " ON CONFLICT(id) DO UPDATE SET email = excluded.email, name = excluded.name,"
 		       " role = excluded.role", &st, err)) < 0)
 		return rc;
-	bt(st, 1, u->id);
-	bt(st, 2, u->email);
-	bt(st, 3, u->name);
-	bt(st, 4, u->role);
-	return run(q, st, "store user", err);
+	sq_bind_str(st, 1, u->id);
+	sq_bind_str(st, 2, u->email);
+	sq_bind_str(st, 3, u->name);
+	sq_bind_str(st, 4, u->role);
+	return sq_run(q, st, "store user", err);
 }
 
 int sq_anth_workspace_put(struct store *s, const struct anth_workspace *w, struct aiu_err *err)
@@ -314,14 +290,14 @@ int sq_anth_workspace_put(struct store *s, const struct anth_workspace *w, struc
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO anth_workspaces(id, name, archived) VALUES (?1, ?2, ?3)"
+	if ((rc = sq_prepare(q, "INSERT INTO anth_workspaces(id, name, archived) VALUES (?1, ?2, ?3)"
 		       " ON CONFLICT(id) DO UPDATE SET name = excluded.name, archived = excluded.archived",
 		       &st, err)) < 0)
 		return rc;
-	bt(st, 1, w->id);
-	bt(st, 2, w->name);
+	sq_bind_str(st, 1, w->id);
+	sq_bind_str(st, 2, w->name);
 	sqlite3_bind_int(st, 3, w->archived);
-	return run(q, st, "store workspace", err);
+	return sq_run(q, st, "store workspace", err);
 }
 
 int sq_anth_key_put(struct store *s, const struct anth_key *k, struct aiu_err *err)
@@ -329,21 +305,21 @@ int sq_anth_key_put(struct store *s, const struct anth_key *k, struct aiu_err *e
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO anth_api_keys(id, name, status, workspace_id, creator_id,"
+	if ((rc = sq_prepare(q, "INSERT INTO anth_api_keys(id, name, status, workspace_id, creator_id,"
 		       " creator_type, principal_user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 		       " ON CONFLICT(id) DO UPDATE SET name = excluded.name, status = excluded.status,"
 		       " workspace_id = excluded.workspace_id, creator_id = excluded.creator_id,"
 		       " creator_type = excluded.creator_type,"
 		       " principal_user_id = excluded.principal_user_id", &st, err)) < 0)
 		return rc;
-	bt(st, 1, k->id);
-	bt(st, 2, k->name);
-	bt(st, 3, k->status);
-	bt(st, 4, k->workspace_id);
-	bt(st, 5, k->creator_id);
-	bt(st, 6, k->creator_type);
-	bt(st, 7, k->principal_user_id);
-	return run(q, st, "store api key", err);
+	sq_bind_str(st, 1, k->id);
+	sq_bind_str(st, 2, k->name);
+	sq_bind_str(st, 3, k->status);
+	sq_bind_str(st, 4, k->workspace_id);
+	sq_bind_str(st, 5, k->creator_id);
+	sq_bind_str(st, 6, k->creator_type);
+	sq_bind_str(st, 7, k->principal_user_id);
+	return sq_run(q, st, "store api key", err);
 }
 
 int sq_org_person_put(struct store *s, const struct org_person *p, struct aiu_err *err)
@@ -351,17 +327,17 @@ int sq_org_person_put(struct store *s, const struct org_person *p, struct aiu_er
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO org_people(email, name, team, source) VALUES (?1, ?2, ?3, ?4)"
+	if ((rc = sq_prepare(q, "INSERT INTO org_people(email, name, team, source) VALUES (?1, ?2, ?3, ?4)"
 		       " ON CONFLICT(email) DO UPDATE SET"
 		       " name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,"
 		       " team = CASE WHEN excluded.team <> '' THEN excluded.team ELSE team END,"
 		       " source = excluded.source", &st, err)) < 0)
 		return rc;
-	bt(st, 1, p->email);
-	bt(st, 2, p->name);
-	bt(st, 3, p->team);
-	bt(st, 4, p->source);
-	return run(q, st, "store person", err);
+	sq_bind_str(st, 1, p->email);
+	sq_bind_str(st, 2, p->name);
+	sq_bind_str(st, 3, p->team);
+	sq_bind_str(st, 4, p->source);
+	return sq_run(q, st, "store person", err);
 }
 
 int sq_org_key_map_clear(struct store *s, struct aiu_err *err)
@@ -369,9 +345,9 @@ int sq_org_key_map_clear(struct store *s, struct aiu_err *err)
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "DELETE FROM org_key_map", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "DELETE FROM org_key_map", &st, err)) < 0)
 		return rc;
-	return run(q, st, "clear key map", err);
+	return sq_run(q, st, "clear key map", err);
 }
 
 int sq_org_key_map_put(struct store *s, const char *key_name, const char *email,
@@ -380,12 +356,12 @@ int sq_org_key_map_put(struct store *s, const char *key_name, const char *email,
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO org_key_map(key_name, email) VALUES (?1, ?2)"
+	if ((rc = sq_prepare(q, "INSERT INTO org_key_map(key_name, email) VALUES (?1, ?2)"
 		       " ON CONFLICT(key_name) DO UPDATE SET email = excluded.email", &st, err)) < 0)
 		return rc;
-	bt(st, 1, key_name);
-	bt(st, 2, email);
-	return run(q, st, "store key mapping", err);
+	sq_bind_str(st, 1, key_name);
+	sq_bind_str(st, 2, email);
+	return sq_run(q, st, "store key mapping", err);
 }
 
 int sq_anth_usage_scan(struct store *s, int64_t from, int64_t to,
@@ -396,7 +372,7 @@ int sq_anth_usage_scan(struct store *s, int64_t from, int64_t to,
 	sqlite3_stmt *st;
 	struct anth_usage_row r;
 	int rc, x;
-	if ((rc = prep(q, "SELECT day, api_key_id, workspace_id, model, service_tier, context_window,"
+	if ((rc = sq_prepare(q, "SELECT day, api_key_id, workspace_id, model, service_tier, context_window,"
 		       " inference_geo, uncached_input, cache_read, cw5m, cw1h, output, web_search"
 		       " FROM anth_usage WHERE day BETWEEN ?1 AND ?2 ORDER BY day", &st, err)) < 0)
 		return rc;
@@ -435,7 +411,7 @@ int sq_anth_cost_scan(struct store *s, int64_t from, int64_t to,
 	sqlite3_stmt *st;
 	struct anth_cost_row r;
 	int rc, x;
-	if ((rc = prep(q, "SELECT day, workspace_id, description, cost_type, token_type, model,"
+	if ((rc = sq_prepare(q, "SELECT day, workspace_id, description, cost_type, token_type, model,"
 		       " service_tier, context_window, inference_geo, currency, amount_nano"
 		       " FROM anth_cost WHERE day BETWEEN ?1 AND ?2 ORDER BY day", &st, err)) < 0)
 		return rc;
@@ -469,7 +445,7 @@ static int cc_children(struct sqlite_store *q, struct anth_cc_rec *r, struct aiu
 {
 	sqlite3_stmt *st;
 	int rc, x;
-	if ((rc = prep(q, "SELECT tool, accepted, rejected FROM anth_cc_tools WHERE day = ?1 AND"
+	if ((rc = sq_prepare(q, "SELECT tool, accepted, rejected FROM anth_cc_tools WHERE day = ?1 AND"
 		       " actor_type = ?2 AND actor = ?3 AND terminal_type = ?4 AND is_remote = ?5"
 		       " ORDER BY tool", &st, err)) < 0)
 		return rc;
@@ -481,7 +457,7 @@ static int cc_children(struct sqlite_store *q, struct anth_cc_rec *r, struct aiu
 		r->ntools++;
 	}
 	sqlite3_finalize(st);
-	if ((rc = prep(q, "SELECT model, input, output, cache_read, cache_creation, est_cost_nano"
+	if ((rc = sq_prepare(q, "SELECT model, input, output, cache_read, cache_creation, est_cost_nano"
 		       " FROM anth_cc_models WHERE day = ?1 AND actor_type = ?2 AND actor = ?3 AND"
 		       " terminal_type = ?4 AND is_remote = ?5 ORDER BY model", &st, err)) < 0)
 		return rc;
@@ -506,7 +482,7 @@ int sq_anth_cc_scan(struct store *s, int64_t from, int64_t to,
 	sqlite3_stmt *st;
 	struct anth_cc_rec r;
 	int rc, x;
-	if ((rc = prep(q, "SELECT day, actor_type, actor, terminal_type, is_remote, customer_type,"
+	if ((rc = sq_prepare(q, "SELECT day, actor_type, actor, terminal_type, is_remote, customer_type,"
 		       " subscription_type, sessions, lines_added, lines_removed, commits, prs"
 		       " FROM anth_cc WHERE day BETWEEN ?1 AND ?2 ORDER BY day, actor", &st, err)) < 0)
 		return rc;
@@ -543,7 +519,7 @@ int sq_anth_user_scan(struct store *s, int (*cb)(void *ctx, const struct anth_us
 	sqlite3_stmt *st;
 	struct anth_user u;
 	int rc, x;
-	if ((rc = prep(q, "SELECT id, email, name, role FROM anth_users ORDER BY id", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT id, email, name, role FROM anth_users ORDER BY id", &st, err)) < 0)
 		return rc;
 	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
 		col(st, 0, u.id, sizeof(u.id));
@@ -567,7 +543,7 @@ int sq_anth_workspace_scan(struct store *s, int (*cb)(void *ctx, const struct an
 	sqlite3_stmt *st;
 	struct anth_workspace w;
 	int rc, x;
-	if ((rc = prep(q, "SELECT id, name, archived FROM anth_workspaces ORDER BY id", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT id, name, archived FROM anth_workspaces ORDER BY id", &st, err)) < 0)
 		return rc;
 	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
 		col(st, 0, w.id, sizeof(w.id));
@@ -590,7 +566,7 @@ int sq_anth_key_scan(struct store *s, int (*cb)(void *ctx, const struct anth_key
 	sqlite3_stmt *st;
 	struct anth_key k;
 	int rc, x;
-	if ((rc = prep(q, "SELECT id, name, status, workspace_id, creator_id, creator_type,"
+	if ((rc = sq_prepare(q, "SELECT id, name, status, workspace_id, creator_id, creator_type,"
 		       " principal_user_id FROM anth_api_keys ORDER BY id", &st, err)) < 0)
 		return rc;
 	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
@@ -618,7 +594,7 @@ int sq_org_person_scan(struct store *s, int (*cb)(void *ctx, const struct org_pe
 	sqlite3_stmt *st;
 	struct org_person p;
 	int rc, x;
-	if ((rc = prep(q, "SELECT email, name, team, source FROM org_people ORDER BY email", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT email, name, team, source FROM org_people ORDER BY email", &st, err)) < 0)
 		return rc;
 	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
 		col(st, 0, p.email, sizeof(p.email));
@@ -642,7 +618,7 @@ int sq_org_key_map_scan(struct store *s, int (*cb)(void *ctx, const char *key_na
 	sqlite3_stmt *st;
 	char k[ORG_NAME_MAX], e[ORG_EMAIL_MAX];
 	int rc, x;
-	if ((rc = prep(q, "SELECT key_name, email FROM org_key_map ORDER BY key_name", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT key_name, email FROM org_key_map ORDER BY key_name", &st, err)) < 0)
 		return rc;
 	while ((x = sqlite3_step(st)) == SQLITE_ROW) {
 		col(st, 0, k, sizeof(k));

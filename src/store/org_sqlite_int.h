@@ -13,10 +13,7 @@
 static inline int org_prepare(struct sqlite_store *q, const char *sql, sqlite3_stmt **st,
 			      struct aiu_err *err)
 {
-	*st = NULL;
-	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK)
-		return sq_db_err(q, err, "prepare");
-	return AIU_OK;
+	return sq_prepare(q, sql, st, err);
 }
 
 /* Binds a borrowed string (NULL binds SQL NULL); valid until the step. */

@@ -51,6 +51,35 @@ int sq_exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *err, 
 /* Copies a text column into out (cap bytes, always terminated). */
 void sq_text_col(sqlite3_stmt *st, int col, char *out, size_t cap);
 
+/* Helpers for the tables whose statements are prepared per call (org,
+ * team, sync/retention: small volumes). sq_prepare: *st is NULL on error;
+ * the caller finalizes. sq_bind_str binds a borrowed string, NULL as ''.
+ * sq_run steps a write to completion and finalizes it. */
+static inline int sq_prepare(struct sqlite_store *q, const char *sql, sqlite3_stmt **st,
+			     struct aiu_err *err)
+{
+	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return sq_db_err(q, err, "prepare");
+	}
+	return AIU_OK;
+}
+
+static inline void sq_bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static inline int sq_run(struct sqlite_store *q, sqlite3_stmt *st, const char *what,
+			 struct aiu_err *err)
+{
+	int rc = AIU_OK;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = sq_db_err(q, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Dictionaries (store_sqlite_dict.c). */
 int sq_intern(struct store *s, enum store_dict d, const char *str, size_t n, int64_t *id,
 	      struct aiu_err *err);

@@ -26,15 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int prep(struct sqlite_store *q, const char *sql, sqlite3_stmt **st, struct aiu_err *err)
-{
-	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return sq_db_err(q, err, "prepare");
-	}
-	return AIU_OK;
-}
-
 static void tokens_col(sqlite3_stmt *st, int c, struct tokens *t)
 {
 	t->input = sqlite3_column_int64(st, c + 0);
@@ -54,7 +45,7 @@ int sq_session_usage_scan(struct store *s, int64_t session_id,
 	struct usage_row *u = NULL;
 	int rc, crc = 0;
 
-	if ((rc = prep(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
+	if ((rc = sq_prepare(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
 		       " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
 		       " file_id, line_no, byte_off, service_tier, tools FROM usage"
 		       " WHERE session_id = ?1 ORDER BY ts, key", &st, err)) < 0)
@@ -111,7 +102,7 @@ int sq_session_message_scan(struct store *s, int64_t session_id,
 	sqlite3_stmt *st = NULL;
 	int rc, crc = 0;
 
-	if ((rc = prep(q, "SELECT key, session_id, ts, file_id, byte_off, byte_len FROM messages"
+	if ((rc = sq_prepare(q, "SELECT key, session_id, ts, file_id, byte_off, byte_len FROM messages"
 		       " WHERE session_id = ?1 ORDER BY ts, key", &st, err)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
@@ -144,7 +135,7 @@ int sq_file_get_id(struct store *s, int64_t id, struct file_state *out, bool *fo
 	int rc;
 
 	*found = false;
-	if ((rc = prep(q, "SELECT path, dev, ino, size, mtime_ns, offset, line_no, head_hash,"
+	if ((rc = sq_prepare(q, "SELECT path, dev, ino, size, mtime_ns, offset, line_no, head_hash,"
 		       " head_len, bad_lines, agent_type FROM files WHERE id = ?1", &st, err)) < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
@@ -191,7 +182,7 @@ int sq_meta_get(struct store *s, const char *key, char *out, size_t cap, bool *f
 	*found = false;
 	if (cap)
 		out[0] = '\0';
-	if ((rc = prep(q, "SELECT value FROM meta WHERE key = ?1", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT value FROM meta WHERE key = ?1", &st, err)) < 0)
 		goto out;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -214,7 +205,7 @@ int sq_meta_set(struct store *s, const char *key, const char *value, struct aiu_
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = prep(q, value ? "INSERT INTO meta(key, value) VALUES (?1, ?2)"
+	if ((rc = sq_prepare(q, value ? "INSERT INTO meta(key, value) VALUES (?1, ?2)"
 				  " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 				: "DELETE FROM meta WHERE key = ?1", &st, err)) < 0)
 		goto out;
@@ -233,7 +224,7 @@ static int one_row(struct sqlite_store *q, const char *sql, int64_t *v, int ncol
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
-	if ((rc = prep(q, sql, &st, err)) < 0)
+	if ((rc = sq_prepare(q, sql, &st, err)) < 0)
 		goto out;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -320,7 +311,7 @@ int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats
 				(long long)cutoff_ms);
 	for (size_t i = 0; i < sizeof(prune_steps) / sizeof(prune_steps[0]); i++) {
 		sqlite3_stmt *st = NULL;
-		if ((rc = prep(q, prune_steps[i].sql, &st, err)) < 0)
+		if ((rc = sq_prepare(q, prune_steps[i].sql, &st, err)) < 0)
 			return rc;
 		if (sqlite3_bind_parameter_count(st) >= 1)
 			sqlite3_bind_int64(st, 1, cutoff_ms);

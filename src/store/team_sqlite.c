@@ -9,29 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int prep(struct sqlite_store *q, const char *sql, sqlite3_stmt **st, struct aiu_err *err)
-{
-	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return sq_db_err(q, err, "prepare team statement");
-	}
-	return AIU_OK;
-}
-
-static void bt(sqlite3_stmt *st, int i, const char *s)
-{
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
-}
-
-static int run(struct sqlite_store *q, sqlite3_stmt *st, const char *what, struct aiu_err *err)
-{
-	int rc = AIU_OK;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = sq_db_err(q, err, what);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 #define TOKEN_COLS "id, prefix, hash, role, name, person, privacy, created_ms, revoked_ms"
 
 static void token_row(sqlite3_stmt *st, struct api_token *t)
@@ -75,17 +52,17 @@ int sq_token_add(struct store *s, struct api_token *t, struct aiu_err *err)
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO api_tokens(prefix, hash, role, name, person, privacy, created_ms)"
+	if ((rc = sq_prepare(q, "INSERT INTO api_tokens(prefix, hash, role, name, person, privacy, created_ms)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, err)) < 0)
 		return rc;
-	bt(st, 1, t->prefix);
-	bt(st, 2, t->hash);
-	bt(st, 3, t->role);
-	bt(st, 4, t->name);
-	bt(st, 5, t->person);
-	bt(st, 6, t->privacy_team ? "team" : "");
+	sq_bind_str(st, 1, t->prefix);
+	sq_bind_str(st, 2, t->hash);
+	sq_bind_str(st, 3, t->role);
+	sq_bind_str(st, 4, t->name);
+	sq_bind_str(st, 5, t->person);
+	sq_bind_str(st, 6, t->privacy_team ? "team" : "");
 	sqlite3_bind_int64(st, 7, t->created_ms);
-	if ((rc = run(q, st, "add token", err)) < 0)
+	if ((rc = sq_run(q, st, "add token", err)) < 0)
 		return rc;
 	t->id = sqlite3_last_insert_rowid(q->db);
 	return AIU_OK;
@@ -97,7 +74,7 @@ int sq_token_scan(struct store *s, int (*cb)(void *ctx, const struct api_token *
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", &st, err)) < 0)
 		return rc;
 	return token_rows(q, st, cb, ctx, err);
 }
@@ -108,10 +85,10 @@ int sq_token_find(struct store *s, const char *prefix,
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "SELECT " TOKEN_COLS " FROM api_tokens WHERE prefix = ?1 AND revoked_ms = 0"
+	if ((rc = sq_prepare(q, "SELECT " TOKEN_COLS " FROM api_tokens WHERE prefix = ?1 AND revoked_ms = 0"
 		       " ORDER BY id", &st, err)) < 0)
 		return rc;
-	bt(st, 1, prefix);
+	sq_bind_str(st, 1, prefix);
 	return token_rows(q, st, cb, ctx, err);
 }
 
@@ -121,7 +98,7 @@ int sq_token_active_count(struct store *s, int64_t *n, struct aiu_err *err)
 	sqlite3_stmt *st;
 	int rc;
 	*n = 0;
-	if ((rc = prep(q, "SELECT count(*) FROM api_tokens WHERE revoked_ms = 0", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT count(*) FROM api_tokens WHERE revoked_ms = 0", &st, err)) < 0)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*n = sqlite3_column_int64(st, 0);
@@ -137,12 +114,12 @@ int sq_token_revoke(struct store *s, int64_t id, int64_t now_ms, bool *found, st
 	sqlite3_stmt *st;
 	int rc;
 	*found = false;
-	if ((rc = prep(q, "UPDATE api_tokens SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms = 0",
+	if ((rc = sq_prepare(q, "UPDATE api_tokens SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms = 0",
 		       &st, err)) < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now_ms > 0 ? now_ms : 1);
-	if ((rc = run(q, st, "revoke token", err)) < 0)
+	if ((rc = sq_run(q, st, "revoke token", err)) < 0)
 		return rc;
 	*found = sqlite3_changes(q->db) > 0;
 	return AIU_OK;
@@ -155,9 +132,9 @@ int sq_push_sent_get(struct store *s, const char *server, int64_t key, int64_t *
 	sqlite3_stmt *st;
 	int rc, r;
 	*found = false;
-	if ((rc = prep(q, "SELECT sig FROM push_sent WHERE server = ?1 AND key = ?2", &st, err)) < 0)
+	if ((rc = sq_prepare(q, "SELECT sig FROM push_sent WHERE server = ?1 AND key = ?2", &st, err)) < 0)
 		return rc;
-	bt(st, 1, server);
+	sq_bind_str(st, 1, server);
 	sqlite3_bind_int64(st, 2, key);
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW) {
@@ -176,13 +153,13 @@ int sq_push_sent_put(struct store *s, const char *server, int64_t key, int64_t s
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO push_sent(server, key, sig) VALUES (?1, ?2, ?3)"
+	if ((rc = sq_prepare(q, "INSERT INTO push_sent(server, key, sig) VALUES (?1, ?2, ?3)"
 		       " ON CONFLICT(server, key) DO UPDATE SET sig = excluded.sig", &st, err)) < 0)
 		return rc;
-	bt(st, 1, server);
+	sq_bind_str(st, 1, server);
 	sqlite3_bind_int64(st, 2, key);
 	sqlite3_bind_int64(st, 3, sig);
-	return run(q, st, "write push checkpoint", err);
+	return sq_run(q, st, "write push checkpoint", err);
 }
 
 int sq_push_person_put(struct store *s, const char *msg_id, const char *req_id,
@@ -191,14 +168,14 @@ int sq_push_person_put(struct store *s, const char *msg_id, const char *req_id,
 	struct sqlite_store *q = SQ(s);
 	sqlite3_stmt *st;
 	int rc;
-	if ((rc = prep(q, "INSERT INTO push_usage(msg_id, req_id, person, first_ms)"
+	if ((rc = sq_prepare(q, "INSERT INTO push_usage(msg_id, req_id, person, first_ms)"
 		       " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(msg_id, req_id) DO NOTHING", &st, err)) < 0)
 		return rc;
-	bt(st, 1, msg_id);
-	bt(st, 2, req_id);
-	bt(st, 3, person);
+	sq_bind_str(st, 1, msg_id);
+	sq_bind_str(st, 2, req_id);
+	sq_bind_str(st, 3, person);
 	sqlite3_bind_int64(st, 4, now_ms);
-	return run(q, st, "write pushed request's person", err);
+	return sq_run(q, st, "write pushed request's person", err);
 }
 
 int sq_usage_scan(struct store *s, int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
@@ -209,7 +186,7 @@ int sq_usage_scan(struct store *s, int (*cb)(void *ctx, const struct usage_row *
 	struct usage_row *u = NULL;
 	int rc, crc = 0;
 
-	if ((rc = prep(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
+	if ((rc = sq_prepare(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
 		       " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
 		       " file_id, line_no, byte_off, service_tier, tools FROM usage ORDER BY key",
 		       &st, err)) < 0)
