@@ -181,7 +181,7 @@ sqlite3_stmt *sq_stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *e
 }
 
 /* Steps a statement that returns no rows. */
-static int exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *err, const char *what)
+int sq_exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *err, const char *what)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -193,7 +193,7 @@ static int exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *e
 static int simple(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err)
 {
 	sqlite3_stmt *st = sq_stmt(q, id, err);
-	return st ? exec_stmt(q, st, err, sq_stmt_sql[id]) : AIU_EDB;
+	return st ? sq_exec_stmt(q, st, err, sq_stmt_sql[id]) : AIU_EDB;
 }
 
 /* A separate lock file, flock()ed: released by the kernel if we die. */
@@ -296,98 +296,6 @@ static char *text_dup(sqlite3_stmt *st, int col)
 	return t ? strdup((const char *)t) : NULL;
 }
 
-/* --- dictionaries --------------------------------------------------- */
-
-static int dict_remember(struct dict_cache *dc, int64_t id, const char *str, size_t n)
-{
-	uint64_t h;
-	int64_t *slot;
-	if (id <= 0 || id > (int64_t)1 << 30)
-		return AIU_EDB;
-	if ((size_t)id >= dc->cap) {
-		size_t ncap = dc->cap ? dc->cap : 64;
-		char **nv;
-		while (ncap <= (size_t)id)
-			ncap *= 2;
-		nv = realloc(dc->names, ncap * sizeof(*nv));
-		if (!nv)
-			return AIU_ENOMEM;
-		memset(nv + dc->cap, 0, (ncap - dc->cap) * sizeof(*nv));
-		dc->names = nv;
-		dc->cap = ncap;
-	}
-	if (!dc->names[id] && !(dc->names[id] = strndup(str, n)))
-		return AIU_ENOMEM;
-	h = hash64(str, n);
-	slot = kmap_put(&dc->by_name, &h, NULL);
-	if (!slot)
-		return AIU_ENOMEM;
-	*slot = id;
-	return AIU_OK;
-}
-
-static int sq_intern(struct store *s, enum store_dict d, const char *str, size_t n,
-		     int64_t *id, struct aiu_err *err)
-{
-	static const enum stmt_id get[] = { S_DICT_GET_P, S_DICT_GET_M, S_DICT_GET_T };
-	static const enum stmt_id add[] = { S_DICT_ADD_P, S_DICT_ADD_M, S_DICT_ADD_T };
-	struct sqlite_store *q = SQ(s);
-	struct dict_cache *dc = &q->dict[d];
-	uint64_t h = hash64(str, n);
-	int64_t *hit = kmap_get(&dc->by_name, &h);
-	sqlite3_stmt *st;
-	int rc;
-
-	if (hit && (size_t)*hit < dc->cap && dc->names[*hit] &&
-	    strlen(dc->names[*hit]) == n && memcmp(dc->names[*hit], str, n) == 0) {
-		*id = *hit;
-		return AIU_OK;
-	}
-	if (!(st = sq_stmt(q, get[d], err)))
-		return AIU_EDB;
-	sqlite3_bind_text(st, 1, str, (int)n, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	} else {
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return sq_db_err(q, err, "dictionary lookup");
-		if (!(st = sq_stmt(q, add[d], err)))
-			return AIU_EDB;
-		sqlite3_bind_text(st, 1, str, (int)n, SQLITE_STATIC);
-		if ((rc = exec_stmt(q, st, err, "dictionary insert")) < 0)
-			return rc;
-		*id = sqlite3_last_insert_rowid(q->db);
-	}
-	return dict_remember(dc, *id, str, n) < 0 ? aiu_errf(err, AIU_ENOMEM, "out of memory") : AIU_OK;
-}
-
-static const char *sq_dict_name(struct store *s, enum store_dict d, int64_t id)
-{
-	static const char *const tbl[] = { "SELECT name FROM projects WHERE id = ?1",
-		"SELECT name FROM models WHERE id = ?1", "SELECT name FROM tools WHERE id = ?1" };
-	struct sqlite_store *q = SQ(s);
-	struct dict_cache *dc = &q->dict[d];
-	sqlite3_stmt *st = NULL;
-	const char *res = NULL;
-
-	if (id > 0 && (size_t)id < dc->cap && dc->names[id])
-		return dc->names[id];
-	if (sqlite3_prepare_v2(q->db, tbl[d], -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		if (t && dict_remember(dc, id, t, strlen(t)) == AIU_OK)
-			res = dc->names[id];
-	}
-out:
-	sqlite3_finalize(st);
-	return res ? res : "";
-}
-
 /* --- files ------------------------------------------------------------ */
 
 static void file_from_row(sqlite3_stmt *st, int c, struct file_state *f)
@@ -445,7 +353,7 @@ static int sq_file_put(struct store *s, struct file_state *f, struct aiu_err *er
 	sqlite3_bind_int64(st, 10, f->bad_lines);
 	if (f->agent_type)
 		sqlite3_bind_text(st, 11, f->agent_type, -1, SQLITE_STATIC);
-	if ((rc = exec_stmt(q, st, err, "file update")) < 0)
+	if ((rc = sq_exec_stmt(q, st, err, "file update")) < 0)
 		return rc;
 	if (!f->id)
 		f->id = sqlite3_last_insert_rowid(q->db);
@@ -526,7 +434,7 @@ static int sq_session_put(struct store *s, struct session_row *r, struct aiu_err
 	sqlite3_bind_int64(st, 5, r->user_msgs);
 	sqlite3_bind_text(st, 6, r->git_branch, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, r->version, -1, SQLITE_STATIC);
-	if ((rc = exec_stmt(q, st, err, "session update")) < 0)
+	if ((rc = sq_exec_stmt(q, st, err, "session update")) < 0)
 		return rc;
 	if (!r->id)
 		r->id = sqlite3_last_insert_rowid(q->db);
@@ -629,7 +537,7 @@ static int sq_usage_put(struct store *s, const struct usage_row *r, struct aiu_e
 	if (!st)
 		return AIU_EDB;
 	bind_usage(st, 0, r);
-	return exec_stmt(q, st, err, "usage write");
+	return sq_exec_stmt(q, st, err, "usage write");
 }
 
 static int sq_usage_put_many(struct store *s, const struct usage_row *const *rows, size_t n,
@@ -644,7 +552,7 @@ static int sq_usage_put_many(struct store *s, const struct usage_row *const *row
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
 			bind_usage(st, r * 20, rows[i + (size_t)r]);
-		if ((rc = exec_stmt(q, st, err, "usage write")) < 0)
+		if ((rc = sq_exec_stmt(q, st, err, "usage write")) < 0)
 			return rc;
 	}
 	for (; i < n; i++)
@@ -668,7 +576,7 @@ static int sq_message_add(struct store *s, int64_t key, int64_t session_id, int6
 	sqlite3_bind_int64(st, 4, file_id);
 	sqlite3_bind_int64(st, 5, byte_off);
 	sqlite3_bind_int64(st, 6, byte_len);
-	if ((rc = exec_stmt(q, st, err, "message write")) < 0)
+	if ((rc = sq_exec_stmt(q, st, err, "message write")) < 0)
 		return rc;
 	*inserted = sqlite3_changes(q->db) > 0;
 	return AIU_OK;
@@ -703,7 +611,7 @@ static int sq_rollup_add(struct store *s, const struct rollup_row *d, struct aiu
 	if (!st)
 		return AIU_EDB;
 	bind_rollup(st, 0, d);
-	return exec_stmt(q, st, err, "rollup write");
+	return sq_exec_stmt(q, st, err, "rollup write");
 }
 
 static int sq_rollup_add_many(struct store *s, const struct rollup_row *const *d, size_t n,
@@ -718,7 +626,7 @@ static int sq_rollup_add_many(struct store *s, const struct rollup_row *const *d
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
 			bind_rollup(st, r * 13, d[i + (size_t)r]);
-		if ((rc = exec_stmt(q, st, err, "rollup write")) < 0)
+		if ((rc = sq_exec_stmt(q, st, err, "rollup write")) < 0)
 			return rc;
 	}
 	for (; i < n; i++)
@@ -739,7 +647,7 @@ static int sq_session_rollup_add(struct store *s, const struct session_rollup_ro
 	sqlite3_bind_int(st, 3, (int)d->variant);
 	sqlite3_bind_int64(st, 4, d->n);
 	bind_tokens(st, 5, &d->t);
-	return exec_stmt(q, st, err, "session rollup write");
+	return sq_exec_stmt(q, st, err, "session rollup write");
 }
 
 static void bind_trollup(sqlite3_stmt *st, int base, const struct tool_rollup_row *d)
@@ -758,7 +666,7 @@ static int sq_tool_rollup_add(struct store *s, const struct tool_rollup_row *d,
 	if (!st)
 		return AIU_EDB;
 	bind_trollup(st, 0, d);
-	return exec_stmt(q, st, err, "tool rollup write");
+	return sq_exec_stmt(q, st, err, "tool rollup write");
 }
 
 static int sq_tool_rollup_add_many(struct store *s, const struct tool_rollup_row *d, size_t n,
@@ -773,7 +681,7 @@ static int sq_tool_rollup_add_many(struct store *s, const struct tool_rollup_row
 			return AIU_EDB;
 		for (int r = 0; r < MULTI_ROWS; r++)
 			bind_trollup(st, r * 4, &d[i + (size_t)r]);
-		if ((rc = exec_stmt(q, st, err, "tool rollup write")) < 0)
+		if ((rc = sq_exec_stmt(q, st, err, "tool rollup write")) < 0)
 			return rc;
 	}
 	for (; i < n; i++)
@@ -793,7 +701,7 @@ static int sq_bad_line_add(struct store *s, int64_t file_id, int64_t line_no, in
 	sqlite3_bind_int64(st, 2, line_no);
 	sqlite3_bind_int64(st, 3, byte_off);
 	sqlite3_bind_text(st, 4, msg, -1, SQLITE_STATIC);
-	return exec_stmt(q, st, err, "bad line write");
+	return sq_exec_stmt(q, st, err, "bad line write");
 }
 
 static int sq_bad_lines_clear(struct store *s, int64_t file_id, struct aiu_err *err)
@@ -803,7 +711,7 @@ static int sq_bad_lines_clear(struct store *s, int64_t file_id, struct aiu_err *
 	if (!st)
 		return AIU_EDB;
 	sqlite3_bind_int64(st, 1, file_id);
-	return exec_stmt(q, st, err, "bad line clear");
+	return sq_exec_stmt(q, st, err, "bad line clear");
 }
 
 /* --- open / migrate / close -------------------------------------------- */

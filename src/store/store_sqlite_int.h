@@ -46,8 +46,15 @@ int sq_db_err(struct sqlite_store *q, struct aiu_err *err, const char *what);
 /* Returns a reset statement ready for binding, or NULL (err set). The
  * statement belongs to the connection: never finalize it. */
 sqlite3_stmt *sq_stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err);
+/* Steps a statement that returns no rows (resets it); what names it in errors. */
+int sq_exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *err, const char *what);
 /* Copies a text column into out (cap bytes, always terminated). */
 void sq_text_col(sqlite3_stmt *st, int col, char *out, size_t cap);
+
+/* Dictionaries (store_sqlite_dict.c). */
+int sq_intern(struct store *s, enum store_dict d, const char *str, size_t n, int64_t *id,
+	      struct aiu_err *err);
+const char *sq_dict_name(struct store *s, enum store_dict d, int64_t id);
 
 /* Read ops (store_sqlite_read.c). */
 int sq_rollup_scan(struct store *s, int64_t from, int64_t to, int64_t project_id,
