@@ -15,7 +15,7 @@ trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; 
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY" AIUSAGE_TODAY=2026-04-10
 DB=$(db "$T/org.db")   # SQLite path or PostgreSQL URL
 python3 "$FAKE" --key "$KEY" --idle 120 --report-page-max 9 > "$T/port" &
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r PORT FPID < "$T/port"
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT"
 

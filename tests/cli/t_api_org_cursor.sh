@@ -22,7 +22,7 @@ python3 "$FA" --key "$AKEY" --idle 120 > "$T/a.port" &
 PIDS+=($!)
 python3 "$FC" --key "$CKEY" --idle 120 --days 60 --now-ms "$NOW_MS" --dump "$T/cursor.json" --rate-window 1 > "$T/c.port" &
 PIDS+=($!)
-for _ in $(seq 50); do [ -s "$T/a.port" ] && [ -s "$T/c.port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/a.port" ] && [ -s "$T/c.port" ] && break; sleep 0.1; done
 read -r APORT _ < "$T/a.port"
 read -r CPORT _ < "$T/c.port"
 export ANTHROPIC_ADMIN_KEY="$AKEY" ANTHROPIC_BASE_URL="http://127.0.0.1:$APORT"

@@ -16,7 +16,7 @@ start_fake() { # start_fake NAME [args...]: sets PORT; dataset in $T/NAME.json, 
   local name=$1; shift
   python3 "$FAKE" --key "$KEY" --dump "$T/$name.json" --log "$T/$name.log" --rate-window 3 --idle 60 --now-ms "$NOW_MS" "$@" > "$T/$name.port" &
   PIDS+=($!)
-  for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
   read -r PORT _ < "$T/$name.port"
 }
 pull() { # pull DB PORT [args...]: stdout+stderr into $T/out.txt (appended to $T/all.txt)

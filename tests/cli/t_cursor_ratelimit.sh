@@ -10,7 +10,7 @@ KEY="key_$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 trap 'kill "$FPID" 2>/dev/null || true; cleanup' EXIT
 python3 "$AIU_SRC/tests/fake/fake_cursor.py" --key "$KEY" --log "$T/req.log" --rate-window 4 --idle 90 > "$T/port" &
 FPID=$!
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r PORT _ < "$T/port"
 rc=0
 AIUSAGE_CURSOR_RATE_MS=4000 CURSOR_API_KEY="$KEY" CURSOR_BASE_URL="http://127.0.0.1:$PORT" aiu pull cursor --db "$T/a.db" --backfill-days 175 > "$T/out.txt" 2>&1 || rc=$?

@@ -14,7 +14,7 @@ start_fake() { # start_fake NAME [args...]: sets PORT
   local name=$1; shift
   python3 "$FAKE" --key "$KEY" --dump "$T/$name.json" --rate-window 3 --idle 60 --now-ms "$NOW_MS" "$@" > "$T/$name.port" &
   PIDS+=($!)
-  for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
   read -r PORT _ < "$T/$name.port"
 }
 DB=$(db "$T/a.db")   # SQLite path or PostgreSQL URL

@@ -31,7 +31,7 @@ KEY="sk-ant-admin01-E2EORG-$RANDOM$RANDOM"
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY"
 python3 "$FAKE" --key "$KEY" --idle 120 > "$T/port" &
 PIDS+=("$!")
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r FPORT _ < "$T/port"
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$FPORT"
 DB="$T/org.db"
@@ -42,7 +42,7 @@ CKEY="key_e2eorg$RANDOM$RANDOM"
 NOW_MS=$(python3 -c "import datetime; print(int(datetime.datetime(2026,4,12,12,tzinfo=datetime.timezone.utc).timestamp()*1000))")
 python3 "$AIU_SRC/tests/fake/fake_cursor.py" --key "$CKEY" --idle 120 --days 60 --now-ms "$NOW_MS" --rate-window 1 > "$T/c.port" &
 PIDS+=("$!")
-for _ in $(seq 50); do [ -s "$T/c.port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/c.port" ] && break; sleep 0.1; done
 read -r CPORT _ < "$T/c.port"
 AIUSAGE_TODAY=$TO CURSOR_API_KEY="$CKEY" CURSOR_BASE_URL="http://127.0.0.1:$CPORT" \
   "$AIU_BIN" pull cursor --db "$DB" --since "$FROM" --until "$TO" > "$T/cursor.txt" 2>&1 && rc=0 || rc=$?

@@ -21,7 +21,7 @@ start() { # start [fake args...]: sets URL
   rm -f "$T/port"
   python3 "$FAKE" --password "$PW" --api-key "$KEY" --idle 60 "$@" > "$T/port" &
   PIDS+=($!)
-  for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
   read -r PORT _ < "$T/port"
   URL="http://127.0.0.1:$PORT"
 }

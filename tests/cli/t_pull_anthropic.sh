@@ -17,7 +17,7 @@ start_fake() { # start_fake [fake options...]: sets ANTHROPIC_BASE_URL and FPID
   stop_fake
   rm -f "$T/port"
   python3 "$FAKE" --key "$KEY" --idle 120 "$@" > "$T/port" &
-  for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
   read -r PORT FPID < "$T/port"
   export ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT"
 }

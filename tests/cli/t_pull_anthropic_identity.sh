@@ -13,7 +13,7 @@ trap '[ -n "$FPID" ] && kill $FPID 2>/dev/null; cleanup' EXIT
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY"
 DB=$(db "$T/org.db")   # a SQLite path, or a fresh PostgreSQL database
 python3 "$FAKE" --key "$KEY" --idle 120 > "$T/port" &
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r PORT FPID < "$T/port"
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT"
 

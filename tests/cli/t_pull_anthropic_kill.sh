@@ -12,7 +12,7 @@ DB=$(db "$T/org.db")   # a SQLite path, or a fresh PostgreSQL database
 
 # slow answers and small pages, so a pull takes a few seconds and dies mid-page
 python3 "$FAKE" --key "$KEY" --idle 300 --slow-ms 25 --report-page-max 5 --cc-page-max 4 > "$T/port" &
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r PORT FPID < "$T/port"
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT"
 

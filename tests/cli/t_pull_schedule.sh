@@ -17,7 +17,7 @@ DB="$T/org.db"
 mkdir -p "$XDG_CONFIG_HOME/aiusage"
 printf '[pull]\nbackfill_days = 5\n' > "$XDG_CONFIG_HOME/aiusage/config.ini"
 python3 "$FAKE" --key "$KEY" --idle 120 > "$T/port" &
-for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r PORT FPID < "$T/port"
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT"
 
@@ -57,7 +57,7 @@ check "the admin key never appears in the server's output" bash -c "! grep -q --
 # A slow vendor: stopping the server does not wait for the round (bounded).
 python3 "$FAKE" --key "$KEY" --idle 60 --slow-ms 3000 > "$T/port2" &
 FPID=$!
-for _ in $(seq 50); do [ -s "$T/port2" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/port2" ] && break; sleep 0.1; done
 read -r PORT2 _ < "$T/port2"
 ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT2" start_server --db "$T/slow.db" --listen 127.0.0.1:0 --no-watch --pull-interval hourly
 sleep 1

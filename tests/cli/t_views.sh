@@ -16,7 +16,7 @@ start() { # start NAME SCRIPT ARGS...: sets PORT
   local name=$1 script=$2; shift 2
   python3 "$AIU_SRC/tests/fake/$script" "$@" > "$T/$name.port" &
   PIDS+=($!)
-  for _ in $(seq 50); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$T/$name.port" ] && break; sleep 0.1; done
   read -r PORT _ < "$T/$name.port"
 }
 
