@@ -651,6 +651,9 @@ static const struct store_ops pg_ops = {
 	.push_sent_put = pg_push_sent_put,
 	.push_person_put = pg_push_person_put,
 	.usage_scan = pg_usage_scan,
+	/* org API reads (org_read_pg.c) */
+	.org_tool_day_scan = pg_org_tool_day_scan,
+	.cursor_member_scan = pg_cursor_member_scan,
 };
 
 /* Runs one migration step in its own transaction with the version bump. */

@@ -49,4 +49,11 @@ int pg_cursor_commit_put(struct store *s, const struct cursor_commit *c, bool *i
 int pg_cursor_change_put(struct store *s, const struct cursor_change *c, bool *inserted,
 			 struct aiu_err *err);
 
+/* Org API reads (org_read_pg.c). */
+int pg_org_tool_day_scan(struct store *s, int64_t from, int64_t to,
+			 int (*cb)(void *ctx, const struct org_tool_day *d), void *ctx,
+			 struct aiu_err *err);
+int pg_cursor_member_scan(struct store *s, int (*cb)(void *ctx, const struct cursor_member *m),
+			  void *ctx, struct aiu_err *err);
+
 #endif

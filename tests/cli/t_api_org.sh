@@ -5,16 +5,15 @@
 # the cent against independent Python computations from the fake's fixture
 # (tests/cli/org_check.py), every JSON answer against data/openapi.json, CSV
 # variants, validation errors, 404 and 401.
-# aiu-test: sqlite-only (the organisation tables exist on SQLite only)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 FAKE="$AIU_SRC/tests/fake/fake_anthropic.py"
 KEY="sk-ant-admin01-ORGAPI-$RANDOM$RANDOM"
 TOKEN="tok-$RANDOM$RANDOM"
 FPID=""
-trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; [ -n "$FPID" ] && kill $FPID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; [ -n "$FPID" ] && kill $FPID 2>/dev/null; cleanup' EXIT
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 ANTHROPIC_ADMIN_KEY="$KEY" AIUSAGE_TODAY=2026-04-10
-DB="$T/org.db"
+DB=$(db "$T/org.db")   # SQLite path or PostgreSQL URL
 python3 "$FAKE" --key "$KEY" --idle 120 --report-page-max 9 > "$T/port" &
 for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
 read -r PORT FPID < "$T/port"

@@ -7,7 +7,6 @@
 # events) per month next to the Anthropic bill (never mixed with estimates),
 # seat charges from [seats], Cursor and claude.ai daily active people, Cursor
 # accepted lines / tab accept rate and the AI share of committed lines.
-# aiu-test: sqlite-only (the organisation tables exist on SQLite only)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 FA="$AIU_SRC/tests/fake/fake_anthropic.py"
@@ -15,9 +14,9 @@ FC="$AIU_SRC/tests/fake/fake_cursor.py"
 AKEY="sk-ant-admin01-ORGC-$RANDOM$RANDOM"
 CKEY="key_orgc$RANDOM$RANDOM"
 PIDS=()
-trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
+trap 'if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; fi; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; cleanup' EXIT
 export AIUSAGE_HTTP_BACKOFF_MS=20 AIUSAGE_PULL_RPM=100000 AIUSAGE_TODAY=2026-04-10
-DB="$T/org.db"
+DB=$(db "$T/org.db")   # SQLite path or PostgreSQL URL
 NOW_MS=$(python3 -c "import datetime; print(int(datetime.datetime(2026,4,10,12,tzinfo=datetime.timezone.utc).timestamp()*1000))")
 python3 "$FA" --key "$AKEY" --idle 120 > "$T/a.port" &
 PIDS+=($!)
