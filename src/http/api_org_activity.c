@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FRESH_RUNS 20
+#define FRESH_RUNS 20    /* runs listed */
+#define FRESH_SCAN 1000  /* runs searched for each source's last success / failure */
 
 static bool tool_ok(const struct org_params *p, int tool)
 {
@@ -488,14 +489,14 @@ out:
 /* --- freshness -------------------------------------------------------- */
 
 struct runs {
-	struct org_run v[FRESH_RUNS];
+	struct org_run v[FRESH_SCAN];  /* newest first */
 	size_t n;
 };
 
 static int on_run(void *ctx, const struct org_run *run)
 {
 	struct runs *rs = ctx;
-	if (rs->n < FRESH_RUNS)
+	if (rs->n < FRESH_SCAN)
 		rs->v[rs->n++] = *run;
 	return 0;
 }
@@ -629,7 +630,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 		rc = aiu_errf(&q->err, AIU_ENOMEM, "freshness: out of memory");
 		goto out;
 	}
-	if ((rc = q->store->ops->org_run_scan(q->store, FRESH_RUNS, on_run, rs, &q->err)) < 0 ||
+	if ((rc = q->store->ops->org_run_scan(q->store, FRESH_SCAN, on_run, rs, &q->err)) < 0 ||
 	    (rc = org_report_build(q->store, q->pricing, p.from, p.to, &rep, &q->err)) < 0 ||
 	    (rc = org_activity_build(q->store, q->pricing, p.from, p.to, NULL, NULL, &a,
 				     &q->err)) < 0)
@@ -637,7 +638,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	if (p.csv) {
 		org_csv_begin(r, &c);
 		csvw_header(&c, hdr);
-		for (size_t i = 0; i < rs->n; i++) {
+		for (size_t i = 0; i < rs->n && i < FRESH_RUNS; i++) {
 			const struct org_run *x = &rs->v[i];
 			csvw_int(&c, x->id);
 			csvw_text(&c, x->source);
@@ -680,7 +681,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	jw_end(&w);
 	jw_key(&w, "runs");
 	jw_arr(&w);
-	for (size_t i = 0; i < rs->n; i++)
+	for (size_t i = 0; i < rs->n && i < FRESH_RUNS; i++)
 		j_run(&w, &rs->v[i]);
 	jw_end(&w);
 	jw_key(&w, "coverage");

@@ -6,7 +6,12 @@
 # independent computations from the fakes' datasets: the Cursor bill (usage
 # events) per month next to the Anthropic bill (never mixed with estimates),
 # seat charges from [seats], Cursor and claude.ai daily active people, Cursor
-# accepted lines / tab accept rate and the AI share of committed lines.
+# accepted lines / tab accept rate and the AI share of committed lines; per
+# person and per team (people.csv): the Cursor bill to the cent, Cursor
+# active days / accepted lines / seats and claude.ai events / active days
+# (JSON, person page, CSV); freshness rows for all three sources (last
+# success, a partial claude.ai import as last failure, last data day, gaps),
+# found even when 21 newer runs push them out of the 20 runs listed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 FA="$AIU_SRC/tests/fake/fake_anthropic.py"
@@ -46,7 +51,14 @@ for i in range(90):
     w.writerow(["2026-03-%02dT10:%02d:00Z" % (day, i % 60), actor, "conversation_created", "{}",
                 "{'type': 'chat_conversation', 'uuid': 'c-%d'}" % i, "10.0.0.1", "d", "None", "web"])
 PY
+head -1 "$T/cai.csv" > "$T/bad.csv"
+echo 'not-a-date,"{}",conversation_created,{},{},x,d,None,web' >> "$T/bad.csv"
+bad_import() { ! "$AIU_BIN" import claude-ai "$T/bad.csv" --db "$DB" > "$T/out" 2>&1; }
+check "an export with a bad row is reported (exit 1), recorded as a partial run" bad_import
 check "claude.ai export imported" quiet "$AIU_BIN" import claude-ai "$T/cai.csv" --db "$DB"
+# 21 later runs push the import out of the 20 runs listed; freshness still finds it
+many_pulls() { for _ in $(seq 21); do "$AIU_BIN" pull anthropic --db "$DB" --since 2026-04-09 --until 2026-04-09 > /dev/null 2>&1 || return 1; done; }
+check "21 more Anthropic pulls (one day each)" many_pulls
 # teams: the first three Cursor members (one in upper case) and zed (claude.ai) form "Alpha"
 python3 - "$T/cursor.json" "$T/people.csv" <<'PY'
 import json, sys
@@ -214,12 +226,16 @@ if tm:
 fr, _ = api_check.ok_and_valid(api, "/api/org/freshness", "/api/org/freshness" + Q, "freshness")
 if fr:
     src = {x["source"]: x for x in fr["sources"]}
+    check(len(fr["runs"]) == 20 and all(r["source"] == "anthropic" for r in fr["runs"]),
+          "freshness: the 20 newest runs are listed (all Anthropic here)", [r["source"] for r in fr["runs"]])
     check(sorted(src) == ["anthropic", "claude_ai", "cursor"], "freshness: a row for each of the three sources", sorted(src))
     for name, rows_min in (("anthropic", 1), ("cursor", 1), ("claude_ai", 90)):
         x = src.get(name) or {}
         lr = x.get("lastRun") or {}
         check(x.get("lastSuccess") and lr.get("status") == "ok" and lr.get("source") == name and
-              lr.get("rows", 0) >= rows_min and x.get("lastFailure") is None,
+              lr.get("rows", 0) >= rows_min and
+              (x.get("lastFailure") is None if name != "claude_ai" else
+               x.get("lastFailure", {}).get("status") == "partial" and "1 bad rows" in x["lastFailure"]["error"]),
               "freshness: %s has its last successful run" % name, x)
     cdays = sorted(day_of(r["date"]) for r in cur["daily"] if inwin(day_of(r["date"])))
     c = src.get("cursor") or {}
