@@ -43,6 +43,28 @@ static void j_cc(struct jsonw *w, const struct org_person_stat *p)
 	jw_end(w);
 }
 
+/* Cursor (bill from usage events; seats apart) and claude.ai activity. */
+static void j_tools(struct jsonw *w, const struct org_person_stat *p, bool team)
+{
+	jw_key(w, "cursor");
+	jw_obj(w);
+	org_jmoney(w, "billCents", p->cursor_bill_nano);
+	org_jint(w, "activeDays", p->cursor_active_days);
+	org_jint(w, "acceptedLines", p->cursor_accepted_lines);
+	if (team) {
+		org_jint(w, "seats", p->cursor_seats);
+	} else {
+		jw_key(w, "seat");
+		jw_bool(w, p->cursor_seats > 0);
+	}
+	jw_end(w);
+	jw_key(w, "claudeAi");
+	jw_obj(w);
+	org_jint(w, "events", p->cai_events);
+	org_jint(w, "activeDays", p->cai_active_days);
+	jw_end(w);
+}
+
 /* A people row (team == false) or a teams row. */
 static void j_stat(struct jsonw *w, const struct org_person_stat *p, bool team)
 {
@@ -63,6 +85,7 @@ static void j_stat(struct jsonw *w, const struct org_person_stat *p, bool team)
 	org_jint(w, "tokens", p->tokens);
 	org_jint(w, "keys", p->keys);
 	j_cc(w, p);
+	j_tools(w, p, team);
 	jw_end(w);
 }
 
@@ -85,6 +108,12 @@ static void csv_stat(struct csvw *c, const struct org_person_stat *p, bool team)
 	csvw_int(c, p->cc_commits);
 	csvw_int(c, p->cc_prs);
 	org_csv_money(c, p->cc_est_nano);
+	org_csv_money(c, p->cursor_bill_nano);
+	csvw_int(c, p->cursor_active_days);
+	csvw_int(c, p->cursor_accepted_lines);
+	csvw_int(c, p->cursor_seats);
+	csvw_int(c, p->cai_events);
+	csvw_int(c, p->cai_active_days);
 	csvw_eol(c);
 }
 
@@ -451,7 +480,9 @@ out:
 /* --- people and teams ------------------------------------------------- */
 
 static const char *const stat_cols[] = { "billCents", "tokens", "keys", "ccSessions",
-	"ccLinesAdded", "ccLinesRemoved", "ccCommits", "ccPullRequests", "ccEstimatedCostCents" };
+	"ccLinesAdded", "ccLinesRemoved", "ccCommits", "ccPullRequests", "ccEstimatedCostCents",
+	"cursorBillCents", "cursorActiveDays", "cursorAcceptedLines", "cursorSeats",
+	"claudeAiEvents", "claudeAiActiveDays" };
 
 static void csv_stat_header(struct csvw *c, bool team)
 {

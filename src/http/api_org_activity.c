@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FRESH_RUNS 20
+#define FRESH_RUNS 20    /* runs listed */
+#define FRESH_SCAN 1000  /* runs searched for each source's last success / failure */
 
 static bool tool_ok(const struct org_params *p, int tool)
 {
@@ -488,14 +489,14 @@ out:
 /* --- freshness -------------------------------------------------------- */
 
 struct runs {
-	struct org_run v[FRESH_RUNS];
+	struct org_run v[FRESH_SCAN];  /* newest first */
 	size_t n;
 };
 
 static int on_run(void *ctx, const struct org_run *run)
 {
 	struct runs *rs = ctx;
-	if (rs->n < FRESH_RUNS)
+	if (rs->n < FRESH_SCAN)
 		rs->v[rs->n++] = *run;
 	return 0;
 }
@@ -535,7 +536,17 @@ static void j_run(struct jsonw *w, const struct org_run *run)
 	jw_end(w);
 }
 
-static void j_gaps(struct jsonw *w, const struct org_activity *a, const struct org_params *p)
+/* days: n entries of stride bytes, each starting with its int64_t day
+ * (sorted, unique). */
+static int64_t day_at(const void *days, size_t stride, size_t j)
+{
+	int64_t d;
+	memcpy(&d, (const char *)days + j * stride, sizeof(d));
+	return d;
+}
+
+static void j_gaps(struct jsonw *w, const void *days, size_t n, size_t stride,
+		   const struct org_params *p)
 {
 	int64_t end = p->to < p->today - 1 ? p->to : p->today - 1, gap = -1;
 	size_t j = 0;
@@ -543,9 +554,9 @@ static void j_gaps(struct jsonw *w, const struct org_activity *a, const struct o
 	jw_arr(w);
 	for (int64_t d = p->from; d <= end + 1; d++) {
 		bool have;
-		while (j < a->n_bill_days && a->bill_days[j].day < d)
+		while (j < n && day_at(days, stride, j) < d)
 			j++;
-		have = d > end || (j < a->n_bill_days && a->bill_days[j].day == d);
+		have = d > end || (j < n && day_at(days, stride, j) == d);
 		if (!have && gap < 0)
 			gap = d;
 		if (have && gap >= 0) {
@@ -559,6 +570,44 @@ static void j_gaps(struct jsonw *w, const struct org_activity *a, const struct o
 	jw_end(w);
 }
 
+/* One freshness row per source (table over the sources): the source's runs
+ * (newest first) and the days its data table holds. */
+struct fresh_src {
+	const char *name;      /* org_run.source */
+	const void *days;
+	size_t n, stride;
+};
+
+static void j_source(struct jsonw *w, const struct runs *rs, const struct fresh_src *f,
+		     const struct org_params *p)
+{
+	const struct org_run *ok = NULL, *fail = NULL, *last = NULL;
+	for (size_t i = 0; i < rs->n; i++) {
+		if (strcmp(rs->v[i].source, f->name) != 0)
+			continue;
+		if (!last)
+			last = &rs->v[i];
+		if (!ok && strcmp(rs->v[i].status, "ok") == 0)
+			ok = &rs->v[i];
+		if (!fail && (strcmp(rs->v[i].status, "error") == 0 ||
+			      strcmp(rs->v[i].status, "partial") == 0))
+			fail = &rs->v[i];
+	}
+	if (!last && !f->n)
+		return;
+	jw_obj(w);
+	jw_key(w, "source");
+	jw_str(w, f->name);
+	j_ts(w, "lastSuccess", ok ? ok->finished_ms : 0);
+	jw_key(w, "lastRun");
+	j_run(w, last);
+	jw_key(w, "lastFailure");
+	j_run(w, fail);
+	org_jday(w, "lastDataDay", f->n ? day_at(f->days, f->stride, f->n - 1) : -1);
+	j_gaps(w, f->days, f->n, f->stride, p);
+	jw_end(w);
+}
+
 int api_org_freshness(struct http_req *q, struct http_resp *r)
 {
 	static const char *const hdr[] = { "id", "source", "startedAt", "finishedAt", "from", "to",
@@ -567,7 +616,6 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	struct org_report rep;
 	struct org_activity a;
 	struct runs *rs = NULL;
-	const struct org_run *ok = NULL, *fail = NULL;
 	const struct org_service *o = org_service_of(q);
 	struct jsonw w;
 	struct csvw c;
@@ -582,7 +630,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 		rc = aiu_errf(&q->err, AIU_ENOMEM, "freshness: out of memory");
 		goto out;
 	}
-	if ((rc = q->store->ops->org_run_scan(q->store, FRESH_RUNS, on_run, rs, &q->err)) < 0 ||
+	if ((rc = q->store->ops->org_run_scan(q->store, FRESH_SCAN, on_run, rs, &q->err)) < 0 ||
 	    (rc = org_report_build(q->store, q->pricing, p.from, p.to, &rep, &q->err)) < 0 ||
 	    (rc = org_activity_build(q->store, q->pricing, p.from, p.to, NULL, NULL, &a,
 				     &q->err)) < 0)
@@ -590,7 +638,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	if (p.csv) {
 		org_csv_begin(r, &c);
 		csvw_header(&c, hdr);
-		for (size_t i = 0; i < rs->n; i++) {
+		for (size_t i = 0; i < rs->n && i < FRESH_RUNS; i++) {
 			const struct org_run *x = &rs->v[i];
 			csvw_int(&c, x->id);
 			csvw_text(&c, x->source);
@@ -611,16 +659,6 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 		org_csv_end(r);
 		goto out;
 	}
-	/* runs come newest first */
-	for (size_t i = 0; i < rs->n; i++) {
-		if (strcmp(rs->v[i].source, "anthropic") != 0)
-			continue;
-		if (!ok && strcmp(rs->v[i].status, "ok") == 0)
-			ok = &rs->v[i];
-		if (!fail && (strcmp(rs->v[i].status, "error") == 0 ||
-			      strcmp(rs->v[i].status, "partial") == 0))
-			fail = &rs->v[i];
-	}
 	http_ok_begin(r, &w);
 	jw_obj(&w);
 	j_ts(&w, "now", now_ms());
@@ -631,23 +669,19 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	jw_end(&w);
 	jw_key(&w, "sources");
 	jw_arr(&w);
-	if (rs->n || a.last_usage_day >= 0) {
-		jw_obj(&w);
-		jw_key(&w, "source");
-		jw_str(&w, "anthropic");
-		j_ts(&w, "lastSuccess", ok ? ok->finished_ms : 0);
-		jw_key(&w, "lastRun");
-		j_run(&w, rs->n && strcmp(rs->v[0].source, "anthropic") == 0 ? &rs->v[0] : ok);
-		jw_key(&w, "lastFailure");
-		j_run(&w, fail);
-		org_jday(&w, "lastDataDay", a.n_bill_days ? a.bill_days[a.n_bill_days - 1].day : -1);
-		j_gaps(&w, &a, &p);
-		jw_end(&w);
+	{
+		const struct fresh_src srcs[] = {
+			{ "anthropic", a.bill_days, a.n_bill_days, sizeof(*a.bill_days) },
+			{ "cursor", a.cursor_days, a.n_cursor_days, sizeof(*a.cursor_days) },
+			{ "claude_ai", a.cai_days, a.n_cai_days, sizeof(*a.cai_days) },
+		};
+		for (size_t i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++)
+			j_source(&w, rs, &srcs[i], &p);
 	}
 	jw_end(&w);
 	jw_key(&w, "runs");
 	jw_arr(&w);
-	for (size_t i = 0; i < rs->n; i++)
+	for (size_t i = 0; i < rs->n && i < FRESH_RUNS; i++)
 		j_run(&w, &rs->v[i]);
 	jw_end(&w);
 	jw_key(&w, "coverage");

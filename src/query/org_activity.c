@@ -15,7 +15,7 @@ struct oa {
 	struct org_activity *a;
 	struct identity id;
 	const char *team, *person;
-	size_t cap_act, cap_prod, cap_days, cap_pdays, cap_seats, cap_cdays;
+	size_t cap_act, cap_prod, cap_days, cap_pdays, cap_seats, cap_cdays, cap_cud, cap_cad;
 	struct anth_usage_row *usage;   /* kept only when person != NULL */
 	size_t n_usage, cap_usage;
 	struct anth_cost_row *cost;
@@ -266,6 +266,17 @@ static int on_member(void *ctx, const struct cursor_member *m)
 	return add_tool_seat(o, ORG_TOOL_CURSOR, email);
 }
 
+/* Appends day to a sorted unique day list (rows arrive ordered by day). */
+static int add_day(struct oa *o, int64_t **v, size_t *n, size_t *cap, int64_t day)
+{
+	if (*n && (*v)[*n - 1] == day)
+		return AIU_OK;
+	if (grow((void **)v, cap, *n, sizeof(**v)) < 0)
+		return nomem(o);
+	(*v)[(*n)++] = day;
+	return AIU_OK;
+}
+
 static int on_tool_day(void *ctx, const struct org_tool_day *d)
 {
 	struct oa *o = ctx;
@@ -277,6 +288,10 @@ static int on_tool_day(void *ctx, const struct org_tool_day *d)
 	for (char *c = email; *c; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
+	if ((rc = strcmp(d->tool, ORG_TOOL_CLAUDE_AI) == 0
+		   ? add_day(o, &a->cai_days, &a->n_cai_days, &o->cap_cad, d->day)
+		   : add_day(o, &a->cursor_days, &a->n_cursor_days, &o->cap_cud, d->day)) < 0)
+		return rc;
 	if (strcmp(d->tool, ORG_TOOL_CLAUDE_AI) == 0) {
 		a->any_claude_ai = true;
 		if ((rc = add_tool_seat(o, ORG_TOOL_CLAUDE_AI, email)) < 0)
@@ -501,6 +516,8 @@ void org_activity_free(struct org_activity *a)
 	free(a->pdays);
 	free(a->cursor_bill_days);
 	free(a->tool_seats);
+	free(a->cursor_days);
+	free(a->cai_days);
 	memset(a, 0, sizeof(*a));
 	a->first_usage_day = a->last_usage_day = -1;
 }

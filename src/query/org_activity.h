@@ -97,6 +97,10 @@ struct org_activity {
 	                                the window, sorted by tool, email */
 	size_t n_tool_seats;
 	bool any_claude_ai;
+	/* Days (sorted, unique) with any Cursor row / any claude.ai event,
+	 * all people (freshness: last data day and gaps per source). */
+	int64_t *cursor_days, *cai_days;
+	size_t n_cursor_days, n_cai_days;
 };
 
 /* Builds the figures of days [from, to]. team: restrict people-level

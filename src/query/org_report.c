@@ -59,6 +59,7 @@ static struct org_person_stat *person(struct build *b, const char *email)
 	nv = &r->people[r->n_people++];
 	memset(nv, 0, sizeof(*nv));
 	str_copy(nv->email, email, sizeof(nv->email));
+	nv->last_cursor_day = nv->last_cai_day = INT64_MIN;
 	if ((p = identity_person(&b->id, email))) {
 		str_copy(nv->name, p->name, sizeof(nv->name));
 		str_copy(nv->team, p->team, sizeof(nv->team));
@@ -216,6 +217,56 @@ static int cmp_person(const void *a, const void *b)
 	return strcmp(x->email[0] ? x->email : x->team, y->email[0] ? y->email : y->team);
 }
 
+static void fold_email(char *out, size_t cap, const char *email)
+{
+	str_copy(out, email ? email : "", cap);
+	for (char *c = out; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+}
+
+/* Cursor / claude.ai person-days (rows come ordered by day). */
+static int on_tool_day(void *ctx, const struct org_tool_day *d)
+{
+	struct build *b = ctx;
+	struct org_person_stat *p;
+	char email[ORG_EMAIL_MAX];
+	fold_email(email, sizeof(email), d->email);
+	if (!email[0])
+		return AIU_OK;
+	if (!(p = person(b, email)))
+		return aiu_errf(b->err, AIU_ENOMEM, "out of memory");
+	if (strcmp(d->tool, "claude_ai") == 0) {
+		p->cai_events += d->active;
+		if (d->active > 0 && p->last_cai_day != d->day) {
+			p->cai_active_days++;
+			p->last_cai_day = d->day;
+		}
+		return AIU_OK;
+	}
+	p->cursor_bill_nano += d->bill_nano;
+	p->cursor_accepted_lines += d->accepted_lines_added;
+	if (d->active > 0 && p->last_cursor_day != d->day) {
+		p->cursor_active_days++;
+		p->last_cursor_day = d->day;
+	}
+	return AIU_OK;
+}
+
+static int on_member(void *ctx, const struct cursor_member *m)
+{
+	struct build *b = ctx;
+	struct org_person_stat *p;
+	char email[ORG_EMAIL_MAX];
+	fold_email(email, sizeof(email), m->email);
+	if (m->removed || !email[0])
+		return AIU_OK;
+	if (!(p = person(b, email)))
+		return aiu_errf(b->err, AIU_ENOMEM, "out of memory");
+	p->cursor_seats = 1;
+	return AIU_OK;
+}
+
 static int build_teams(struct org_report *r)
 {
 	for (size_t i = 0; i < r->n_people; i++) {
@@ -244,6 +295,12 @@ static int build_teams(struct org_report *r)
 		t->cc_commits += p->cc_commits;
 		t->cc_prs += p->cc_prs;
 		t->cc_est_nano += p->cc_est_nano;
+		t->cursor_bill_nano += p->cursor_bill_nano;
+		t->cursor_active_days += p->cursor_active_days;
+		t->cursor_accepted_lines += p->cursor_accepted_lines;
+		t->cursor_seats += p->cursor_seats;
+		t->cai_events += p->cai_events;
+		t->cai_active_days += p->cai_active_days;
 	}
 	return AIU_OK;
 }
@@ -284,6 +341,11 @@ int org_report_build(struct store *s, const struct pricing *pr, int64_t from, in
 	    (rc = s->ops->anth_cc_scan(s, from, to, on_cc, &b, err)) < 0 ||
 	    (rc = s->ops->anth_workspace_scan(s, on_ws, &b, err)) < 0 ||
 	    (rc = s->ops->org_run_scan(s, 10, on_run, out, err)) < 0)
+		goto out;
+	if (s->ops->org_tool_day_scan &&
+	    (rc = s->ops->org_tool_day_scan(s, from, to, on_tool_day, &b, err)) < 0)
+		goto out;
+	if (s->ops->cursor_member_scan && (rc = s->ops->cursor_member_scan(s, on_member, &b, err)) < 0)
 		goto out;
 	if ((rc = identity_allocate(b.cost, b.n_cost, b.usage, b.n_usage, pr, give, &b, err)) < 0)
 		goto out;

@@ -33,6 +33,13 @@ struct org_person_stat {
 	int64_t people;             /* team rows: members */
 	int64_t cc_records, cc_sessions, cc_lines_added, cc_lines_removed, cc_commits, cc_prs;
 	int64_t cc_est_nano;        /* ESTIMATE from usage_report/claude_code */
+	/* Cursor (store org_tool_day_scan): usage-event bill (the bill, not an
+	 * estimate), days with isActive, accepted lines; seats: 1 when a Cursor
+	 * member (not removed), team rows: members holding one. claude.ai:
+	 * audit-log events and days with any. */
+	int64_t cursor_bill_nano, cursor_active_days, cursor_accepted_lines, cursor_seats;
+	int64_t cai_events, cai_active_days;
+	int64_t last_cursor_day, last_cai_day; /* build only: active-day counting */
 };
 
 struct org_report {

@@ -6,7 +6,12 @@
 # independent computations from the fakes' datasets: the Cursor bill (usage
 # events) per month next to the Anthropic bill (never mixed with estimates),
 # seat charges from [seats], Cursor and claude.ai daily active people, Cursor
-# accepted lines / tab accept rate and the AI share of committed lines.
+# accepted lines / tab accept rate and the AI share of committed lines; per
+# person and per team (people.csv): the Cursor bill to the cent, Cursor
+# active days / accepted lines / seats and claude.ai events / active days
+# (JSON, person page, CSV); freshness rows for all three sources (last
+# success, a partial claude.ai import as last failure, last data day, gaps),
+# found even when 21 newer runs push them out of the 20 runs listed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 FA="$AIU_SRC/tests/fake/fake_anthropic.py"
@@ -46,7 +51,23 @@ for i in range(90):
     w.writerow(["2026-03-%02dT10:%02d:00Z" % (day, i % 60), actor, "conversation_created", "{}",
                 "{'type': 'chat_conversation', 'uuid': 'c-%d'}" % i, "10.0.0.1", "d", "None", "web"])
 PY
+head -1 "$T/cai.csv" > "$T/bad.csv"
+echo 'not-a-date,"{}",conversation_created,{},{},x,d,None,web' >> "$T/bad.csv"
+bad_import() { ! "$AIU_BIN" import claude-ai "$T/bad.csv" --db "$DB" > "$T/out" 2>&1; }
+check "an export with a bad row is reported (exit 1), recorded as a partial run" bad_import
 check "claude.ai export imported" quiet "$AIU_BIN" import claude-ai "$T/cai.csv" --db "$DB"
+# 21 later runs push the import out of the 20 runs listed; freshness still finds it
+many_pulls() { for _ in $(seq 21); do "$AIU_BIN" pull anthropic --db "$DB" --since 2026-04-09 --until 2026-04-09 > /dev/null 2>&1 || return 1; done; }
+check "21 more Anthropic pulls (one day each)" many_pulls
+# teams: the first three Cursor members (one in upper case) and zed (claude.ai) form "Alpha"
+python3 - "$T/cursor.json" "$T/people.csv" <<'PY'
+import json, sys
+u = json.load(open(sys.argv[1]))["users"]
+rows = ["email,name,team,key names"] + ["%s,,Alpha," % (x["email"].upper() if i == 0 else x["email"])
+                                        for i, x in enumerate(u[:3])] + ["zed@corp.example,,Alpha,"]
+open(sys.argv[2], "w").write("\n".join(rows) + "\n")
+PY
+check "people.csv (teams) imported" quiet "$AIU_BIN" org --db "$DB" --people "$T/people.csv" --json
 check "server starts (scheduled pulls off: the store is fixed)" start_server --db "$DB" --listen 127.0.0.1:0 --no-watch --pull-interval off
 if python3 - "$SRV_URL" "$AIU_SRC/data/openapi.json" "$AIU_SRC/tests/cli" "$AIU_SRC/tests/fake" "$T/cursor.json" "$T/cai.csv" > "$T/c.txt" 2>&1 <<'PY'
 import csv, datetime as dt, json, sys
@@ -128,6 +149,112 @@ if pr:
 cu, _ = api_check.ok_and_valid(api, "/api/org/overview", "/api/org/overview" + Q + "&tool=cursor", "overview tool=cursor")
 check(cu and [t["tool"] for t in cu["byTool"]] == ["cursor"] and nano(cu["billCents"]) == sum(cb.values()),
       "overview: tool=cursor shows only the Cursor bill")
+# Per person / team: Cursor bill (usage events) and activity, claude.ai activity
+pc, cai_p = {}, {}
+for e in cur["events"]:
+    d = day_of(int(e["timestamp"]))
+    if inwin(d) and e["kind"].lower().startswith("usage") and "tokenUsage" in e:
+        em = e["userEmail"].lower()
+        pc.setdefault(em, {"bill": 0, "days": set(), "acc": 0})["bill"] += nano(str(D(str(e["tokenUsage"]["totalCents"]))))
+for r in cur["daily"]:
+    d = day_of(r["date"])
+    if inwin(d):
+        x = pc.setdefault(r["email"].lower(), {"bill": 0, "days": set(), "acc": 0})
+        x["acc"] += r["acceptedLinesAdded"]
+        if r["isActive"]:
+            x["days"].add(d)
+for r in list(csv.reader(open(sys.argv[6])))[1:]:
+    em = r[1].split("'email_address': '")[1].split("'")[0].lower()
+    x = cai_p.setdefault(em, {"events": 0, "days": set()})
+    x["events"] += 1
+    x["days"].add(r[0][:10])
+members = {u["email"].lower() for u in cur["users"] if not u["isRemoved"]}
+pe, _ = api_check.ok_and_valid(api, "/api/org/people", "/api/org/people" + Q, "people")
+if pe:
+    rows = {p["email"]: p for p in pe["people"]}
+    got = {k: (v["cursor"]["billCents"], v["cursor"]["activeDays"], v["cursor"]["acceptedLines"])
+           for k, v in rows.items() if k in pc}
+    want = {k: (cents(v["bill"]), len(v["days"]), v["acc"]) for k, v in pc.items()}
+    check(got == want, "people: each person's Cursor bill (to the cent), active days and accepted lines equal the dataset",
+          sorted(set(got.items()) ^ set(want.items()))[:6])
+    check(len(pc) > 3 and sum(v["bill"] for v in pc.values()) == sum(cb.values()),
+          "people: the Cursor bill per person adds up to the Cursor bill of the window")
+    check({k for k, v in rows.items() if v["cursor"]["seat"]} == members, "people: Cursor seat holders = the members")
+    got = {k: (v["claudeAi"]["events"], v["claudeAi"]["activeDays"]) for k, v in rows.items() if v["claudeAi"]["events"]}
+    want = {k: (v["events"], len(v["days"])) for k, v in cai_p.items()}
+    check(got == want, "people: claude.ai events and active days per person equal the export", (got, want))
+    check(all(v["cursor"]["billCents"] == "0.0" and v["claudeAi"]["events"] == 0 and v["cursor"]["activeDays"] == 0
+              for k, v in rows.items() if k not in pc and k not in cai_p),
+          "people: people without Cursor / claude.ai activity show zeros")
+    ppl = [k for k in sorted(pc) if pc[k]["bill"] and k != "ana@corp.example"][:1] + ["ana@corp.example"]
+    for em in ppl:
+        one, _ = api_check.ok_and_valid(api, "/api/org/people/{email}", "/api/org/people/%s%s" % (em, Q), "person " + em)
+        check(one and one["person"] == rows.get(em), "person %s: the page's figures equal the people row" % em)
+    st, h, raw = api.req("/api/org/people" + Q + "&format=csv")
+    crow = list(csv.DictReader(raw.decode().splitlines()))
+    byem = {r["email"]: r for r in crow}
+    check(st == 200 and all(byem.get(k, {}).get("cursorBillCents") == cents(v["bill"]) and
+                            byem[k]["cursorActiveDays"] == str(len(v["days"])) and
+                            byem[k]["cursorAcceptedLines"] == str(v["acc"]) for k, v in pc.items()) and
+          all(byem.get(k, {}).get("claudeAiEvents") == str(v["events"]) and
+              byem[k]["claudeAiActiveDays"] == str(len(v["days"])) for k, v in cai_p.items()),
+          "people CSV: Cursor and claude.ai columns equal the dataset")
+tm, _ = api_check.ok_and_valid(api, "/api/org/teams", "/api/org/teams" + Q, "teams")
+if tm and pe:
+    alpha = {u["email"].lower() for u in cur["users"][:3]} | {"zed@corp.example"}
+    ta = {x["team"]: x for x in tm["teams"]}.get("Alpha") or {"cursor": {}, "claudeAi": {}}
+    z = {"bill": 0, "days": set(), "acc": 0}
+    ca = ta["cursor"]
+    check(ta.get("people") == 4 and
+          nano(ca.get("billCents", "0")) == sum(pc.get(k, z)["bill"] for k in alpha) and
+          ca.get("activeDays") == sum(len(pc.get(k, z)["days"]) for k in alpha) and
+          ca.get("acceptedLines") == sum(pc.get(k, z)["acc"] for k in alpha) and
+          ca.get("seats") == len(alpha & members) and
+          ta["claudeAi"].get("events") == sum(cai_p[k]["events"] for k in alpha if k in cai_p) and
+          ta["claudeAi"].get("activeDays") == sum(len(cai_p[k]["days"]) for k in alpha if k in cai_p),
+          "teams: team Alpha's Cursor bill (to the cent), seats, activity and claude.ai activity", ta)
+    check({p["email"] for p in pe["people"] if p["team"] == "Alpha"} == alpha, "people: Alpha's members", alpha)
+if tm:
+    t = lambda f: sum(f(x) for x in tm["teams"])
+    check(t(lambda x: nano(x["cursor"]["billCents"])) == sum(cb.values()) and
+          t(lambda x: x["cursor"]["seats"]) == len(members) and
+          t(lambda x: x["cursor"]["acceptedLines"]) == sum(v["acc"] for v in pc.values()) and
+          t(lambda x: x["cursor"]["activeDays"]) == sum(len(v["days"]) for v in pc.values()) and
+          t(lambda x: x["claudeAi"]["events"]) == 90 and
+          t(lambda x: x["claudeAi"]["activeDays"]) == sum(len(v["days"]) for v in cai_p.values()),
+          "teams: Cursor bill, seats, activity and claude.ai activity sum to the datasets", tm["teams"])
+fr, _ = api_check.ok_and_valid(api, "/api/org/freshness", "/api/org/freshness" + Q, "freshness")
+if fr:
+    src = {x["source"]: x for x in fr["sources"]}
+    check(len(fr["runs"]) == 20 and all(r["source"] == "anthropic" for r in fr["runs"]),
+          "freshness: the 20 newest runs are listed (all Anthropic here)", [r["source"] for r in fr["runs"]])
+    check(sorted(src) == ["anthropic", "claude_ai", "cursor"], "freshness: a row for each of the three sources", sorted(src))
+    for name, rows_min in (("anthropic", 1), ("cursor", 1), ("claude_ai", 90)):
+        x = src.get(name) or {}
+        lr = x.get("lastRun") or {}
+        check(x.get("lastSuccess") and lr.get("status") == "ok" and lr.get("source") == name and
+              lr.get("rows", 0) >= rows_min and
+              (x.get("lastFailure") is None if name != "claude_ai" else
+               x.get("lastFailure", {}).get("status") == "partial" and "1 bad rows" in x["lastFailure"]["error"]),
+              "freshness: %s has its last successful run" % name, x)
+    cdays = sorted(day_of(r["date"]) for r in cur["daily"] if inwin(day_of(r["date"])))
+    c = src.get("cursor") or {}
+    check(c.get("lastDataDay") == cdays[-1].isoformat() and c.get("gaps") == [],
+          "freshness: Cursor last data day and no gaps", (c.get("lastDataDay"), c.get("gaps")))
+    a = src.get("claude_ai") or {}
+    have = sorted({dt.date.fromisoformat(k) for k in cai})
+    want_gaps, g = [], None
+    d = FROM
+    while d <= dt.date(2026, 4, 9):
+        if d not in have and g is None:
+            g = d
+        if d in have and g is not None:
+            want_gaps.append({"from": g.isoformat(), "to": (d - dt.timedelta(1)).isoformat()}); g = None
+        d += dt.timedelta(1)
+    if g is not None:
+        want_gaps.append({"from": g.isoformat(), "to": "2026-04-09"})
+    check(a.get("lastDataDay") == have[-1].isoformat() and a.get("gaps") == want_gaps,
+          "freshness: claude.ai last data day and gaps (days without events)", (a.get("lastDataDay"), a.get("gaps")))
 sys.exit(1 if api_check.FAILS else 0)
 PY
 then rc=0; else rc=1; fi

@@ -279,7 +279,7 @@ await step('org people: search narrows the table in the page; the team filter is
   assert.equal(await rowCount(page, 'org-people'), plat.people.length + 1);
   const got = await download(page, 'org-people');
   assert.equal(got, await csvOf('/api/org/people', { team: 'Platform' }));
-  csvShape(got, 'email,name,team,billCents,tokens,keys,ccSessions,ccLinesAdded,ccLinesRemoved,ccCommits,ccPullRequests,ccEstimatedCostCents', plat.people.length);
+  csvShape(got, 'email,name,team,billCents,tokens,keys,ccSessions,ccLinesAdded,ccLinesRemoved,ccCommits,ccPullRequests,ccEstimatedCostCents,cursorBillCents,cursorActiveDays,cursorAcceptedLines,cursorSeats,claudeAiEvents,claudeAiActiveDays', plat.people.length);
   await shot(page, 'laptop-people-platform');
 });
 
