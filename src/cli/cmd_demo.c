@@ -25,10 +25,13 @@ static int demo_org(struct cli_ctx *c, struct aiu_err *err)
 		return rc;
 	if (!c->quiet)
 		printf("Organisation demo: %lld people, %lld usage rows, %lld cost rows, %lld Claude Code"
-		       " records (Anthropic only).\nTry: aiusage org --demo; aiusage serve --demo,"
+		       " records; Cursor: %lld members, %lld daily rows, %lld usage events, %lld commits;"
+		       " claude.ai: %lld events.\nTry: aiusage org --demo; aiusage serve --demo,"
 		       " then /api/org/overview\n",
 		       (long long)st.people, (long long)st.usage_rows, (long long)st.cost_rows,
-		       (long long)st.cc_records);
+		       (long long)st.cc_records, (long long)st.tools.cursor_members,
+		       (long long)st.tools.cursor_days, (long long)st.tools.cursor_events,
+		       (long long)st.tools.cursor_commits, (long long)st.tools.claude_ai_events);
 	return AIU_OK;
 }
 

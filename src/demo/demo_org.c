@@ -274,6 +274,7 @@ int demo_org_fill(struct store *s, int64_t today, int days, uint64_t seed,
 	if ((rc = store_begin(s, err)) < 0 || (rc = s->ops->org_run_finish(s, &run, err)) < 0 ||
 	    (rc = store_commit(s, err)) < 0)
 		goto out;
+	rc = demo_org_tools_fill(s, today, days, seed, &st->tools, err);
 out:
 	if (rc < 0)
 		store_rollback(s);

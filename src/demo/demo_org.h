@@ -9,8 +9,7 @@
  * (anth_day_clear + puts per day, in one transaction per day), so every
  * figure the org pages show is computed by the same query code as for real
  * data. Re-running replaces the same days (idempotent). Deterministic for
- * a seed. Not generated: Cursor and claude.ai data (their store tables are
- * not on this branch).
+ * a seed. Cursor and claude.ai data come from demo_org_tools.h.
  */
 #ifndef AIU_DEMO_ORG_H
 #define AIU_DEMO_ORG_H
@@ -18,11 +17,13 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "demo/demo_org_tools.h"
 #include "store/store.h"
 
 struct demo_org_stats {
 	int64_t people, usage_rows, cost_rows, cc_records;
 	int64_t bill_nano;           /* sum of the generated cost rows */
+	struct demo_tools_stats tools; /* Cursor and claude.ai (demo_org_tools.h) */
 };
 
 /* Fills days [today - days + 1, today]. */
