@@ -456,6 +456,40 @@ static int sq_usage_empty(struct store *s, bool *empty, struct aiu_err *err)
 	return rc == SQLITE_ROW ? AIU_OK : sq_db_err(q, err, "usage count");
 }
 
+/* Fills u (all but key) from a row whose columns from c on are: msg_id,
+ * req_id, ts, session_id, project_id, model_id, variant, sidechain, the six
+ * token counts, file_id, line_no, byte_off, service_tier, tools. */
+void sq_usage_cols(sqlite3_stmt *st, int c, struct usage_row *u)
+{
+	const void *b;
+	size_t n;
+	sq_text_col(st, c, u->msg_id, sizeof(u->msg_id));
+	sq_text_col(st, c + 1, u->req_id, sizeof(u->req_id));
+	u->ts = sqlite3_column_int64(st, c + 2);
+	u->session_id = sqlite3_column_int64(st, c + 3);
+	u->project_id = sqlite3_column_int64(st, c + 4);
+	u->model_id = sqlite3_column_int64(st, c + 5);
+	u->variant = (unsigned)sqlite3_column_int(st, c + 6);
+	u->sidechain = sqlite3_column_int(st, c + 7) != 0;
+	u->t.input = sqlite3_column_int64(st, c + 8);
+	u->t.output = sqlite3_column_int64(st, c + 9);
+	u->t.cw5m = sqlite3_column_int64(st, c + 10);
+	u->t.cw1h = sqlite3_column_int64(st, c + 11);
+	u->t.cache_read = sqlite3_column_int64(st, c + 12);
+	u->t.web_search = sqlite3_column_int64(st, c + 13);
+	u->file_id = sqlite3_column_int64(st, c + 14);
+	u->line_no = sqlite3_column_int64(st, c + 15);
+	u->byte_off = sqlite3_column_int64(st, c + 16);
+	sq_text_col(st, c + 17, u->service_tier, sizeof(u->service_tier));
+	b = sqlite3_column_blob(st, c + 18);
+	n = (size_t)sqlite3_column_bytes(st, c + 18) / sizeof(u->tools[0]);
+	if (n > USAGE_MAX_TOOLS)
+		n = USAGE_MAX_TOOLS;
+	u->ntools = b ? (uint32_t)n : 0;
+	if (u->ntools)
+		memcpy(u->tools, b, n * sizeof(u->tools[0]));
+}
+
 static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
 			struct aiu_err *err)
 {
@@ -469,33 +503,7 @@ static int sq_usage_get(struct store *s, int64_t key, struct usage_row *o, bool 
 	*found = rc == SQLITE_ROW;
 	if (*found) {
 		o->key = key;
-		sq_text_col(st, 0, o->msg_id, sizeof(o->msg_id));
-		sq_text_col(st, 1, o->req_id, sizeof(o->req_id));
-		o->ts = sqlite3_column_int64(st, 2);
-		o->session_id = sqlite3_column_int64(st, 3);
-		o->project_id = sqlite3_column_int64(st, 4);
-		o->model_id = sqlite3_column_int64(st, 5);
-		o->variant = (unsigned)sqlite3_column_int(st, 6);
-		o->sidechain = sqlite3_column_int(st, 7) != 0;
-		o->t.input = sqlite3_column_int64(st, 8);
-		o->t.output = sqlite3_column_int64(st, 9);
-		o->t.cw5m = sqlite3_column_int64(st, 10);
-		o->t.cw1h = sqlite3_column_int64(st, 11);
-		o->t.cache_read = sqlite3_column_int64(st, 12);
-		o->t.web_search = sqlite3_column_int64(st, 13);
-		o->file_id = sqlite3_column_int64(st, 14);
-		o->line_no = sqlite3_column_int64(st, 15);
-		o->byte_off = sqlite3_column_int64(st, 16);
-		sq_text_col(st, 17, o->service_tier, sizeof(o->service_tier));
-		{
-			const void *b = sqlite3_column_blob(st, 18);
-			size_t n = (size_t)sqlite3_column_bytes(st, 18) / sizeof(o->tools[0]);
-			if (n > USAGE_MAX_TOOLS)
-				n = USAGE_MAX_TOOLS;
-			o->ntools = (uint32_t)n;
-			if (n && b)
-				memcpy(o->tools, b, n * sizeof(o->tools[0]));
-		}
+		sq_usage_cols(st, 0, o);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? AIU_OK : sq_db_err(q, err, "usage lookup");

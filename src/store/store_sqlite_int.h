@@ -80,6 +80,9 @@ static inline int sq_run(struct sqlite_store *q, sqlite3_stmt *st, const char *w
 	return rc;
 }
 
+/* A usage row from its columns, starting at msg_id in column c (store_sqlite.c). */
+void sq_usage_cols(sqlite3_stmt *st, int c, struct usage_row *u);
+
 /* Dictionaries (store_sqlite_dict.c). */
 int sq_intern(struct store *s, enum store_dict d, const char *str, size_t n, int64_t *id,
 	      struct aiu_err *err);

@@ -26,16 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void tokens_col(sqlite3_stmt *st, int c, struct tokens *t)
-{
-	t->input = sqlite3_column_int64(st, c + 0);
-	t->output = sqlite3_column_int64(st, c + 1);
-	t->cw5m = sqlite3_column_int64(st, c + 2);
-	t->cw1h = sqlite3_column_int64(st, c + 3);
-	t->cache_read = sqlite3_column_int64(st, c + 4);
-	t->web_search = sqlite3_column_int64(st, c + 5);
-}
-
 int sq_session_usage_scan(struct store *s, int64_t session_id,
 			  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
 			  struct aiu_err *err)
@@ -56,30 +46,9 @@ int sq_session_usage_scan(struct store *s, int64_t session_id,
 	}
 	sqlite3_bind_int64(st, 1, session_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *b;
-		size_t n;
 		memset(u, 0, sizeof(*u));
 		u->key = sqlite3_column_int64(st, 0);
-		sq_text_col(st, 1, u->msg_id, sizeof(u->msg_id));
-		sq_text_col(st, 2, u->req_id, sizeof(u->req_id));
-		u->ts = sqlite3_column_int64(st, 3);
-		u->session_id = sqlite3_column_int64(st, 4);
-		u->project_id = sqlite3_column_int64(st, 5);
-		u->model_id = sqlite3_column_int64(st, 6);
-		u->variant = (unsigned)sqlite3_column_int(st, 7);
-		u->sidechain = sqlite3_column_int(st, 8) != 0;
-		tokens_col(st, 9, &u->t);
-		u->file_id = sqlite3_column_int64(st, 15);
-		u->line_no = sqlite3_column_int64(st, 16);
-		u->byte_off = sqlite3_column_int64(st, 17);
-		sq_text_col(st, 18, u->service_tier, sizeof(u->service_tier));
-		b = sqlite3_column_blob(st, 19);
-		n = (size_t)sqlite3_column_bytes(st, 19) / sizeof(u->tools[0]);
-		if (n > USAGE_MAX_TOOLS)
-			n = USAGE_MAX_TOOLS;
-		if (n && b)
-			memcpy(u->tools, b, n * sizeof(u->tools[0]));
-		u->ntools = b ? (uint32_t)n : 0;
+		sq_usage_cols(st, 1, u);
 		if ((crc = cb(ctx, u)) != 0)
 			break;
 	}
