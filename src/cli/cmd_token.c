@@ -11,13 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int need_ops(struct cli_ctx *c, struct aiu_err *err)
-{
-	if (!c->store->ops->token_add)
-		return aiu_errf(err, AIU_EARG, "the %s backend does not support tokens", c->store->ops->name);
-	return AIU_OK;
-}
-
 static int token_create(struct cli_ctx *c, struct aiu_err *err)
 {
 	struct api_token t;
@@ -89,7 +82,7 @@ int cmd_token(struct cli_ctx *c)
 	const char *sub = c->npositional ? c->positional[0] : NULL;
 	int rc;
 
-	if ((rc = cli_open_store(c, &err)) < 0 || (rc = need_ops(c, &err)) < 0)
+	if ((rc = cli_open_store(c, &err)) < 0)
 		goto out;
 	if (sub && strcmp(sub, "create") == 0) {
 		rc = token_create(c, &err);

@@ -82,10 +82,6 @@ int api_ingest_usage(struct http_req *q, struct http_resp *r)
 	c.now = now_ms();
 	if ((rc = store_open(http_server_db(q->srv), &c.s, &q->err)) < 0)
 		goto out;
-	if (!c.s->ops->push_person_put) {
-		rc = aiu_errf(&q->err, AIU_EARG, "the %s backend cannot take pushes", c.s->ops->name);
-		goto out;
-	}
 	if ((rc = c.s->ops->sync_lock(c.s, PUSH_LOCK_WAIT_MS, &q->err)) < 0) {
 		if (rc == AIU_EBUSY) {
 			http_error(r, 503, "BUSY", "the store is busy (a sync is running); retry", NULL, NULL);

@@ -61,12 +61,6 @@ static int64_t today_of(const struct http_req *q)
 
 int org_params_read(struct http_req *q, struct http_resp *r, struct org_params *p)
 {
-	if (!q->store->ops->anth_usage_scan || !q->store->ops->org_run_scan) {
-		/* a backend without the organisation reads (ops left NULL) */
-		http_error(r, 500, "DATABASE_ERROR", "organisation data is kept in the SQLite store only",
-			   NULL, NULL);
-		return 1;
-	}
 	return org_params_parse(q, r, today_of(q), p);
 }
 

@@ -92,7 +92,7 @@ int http_auth_resolve(struct store *st, const char *static_token, const char *au
 		who->role = ROLE_ADMIN;
 		return AIU_OK;
 	}
-	if (tok && st->ops->token_find && apitoken_digest(tok, prefix, hash)) {
+	if (tok && apitoken_digest(tok, prefix, hash)) {
 		struct find_ctx f = { hash, who, false };
 		if ((rc = st->ops->token_find(st, prefix, on_token, &f, err)) < 0)
 			return rc;
@@ -102,8 +102,7 @@ int http_auth_resolve(struct store *st, const char *static_token, const char *au
 	memset(who, 0, sizeof(*who));
 	if (static_token)
 		return AIU_ENOTFOUND;
-	if (st->ops->token_active_count &&
-	    (rc = st->ops->token_active_count(st, &active, err)) < 0)
+	if ((rc = st->ops->token_active_count(st, &active, err)) < 0)
 		return rc;
 	if (active > 0)
 		return AIU_ENOTFOUND;

@@ -514,8 +514,7 @@ int http_server_start(const struct http_server_opts *o, struct http_server **out
 	if (!a.loopback && (!o->token || !*o->token)) {
 		int64_t active = 0;
 		struct store *st = s->stores[0];
-		if (st->ops->token_active_count &&
-		    (rc = st->ops->token_active_count(st, &active, err)) < 0)
+		if ((rc = st->ops->token_active_count(st, &active, err)) < 0)
 			goto out;
 		if (active == 0) {
 			rc = aiu_errf(err, AIU_EARG, "refusing to listen on non-loopback address %s without a token "

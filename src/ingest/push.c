@@ -237,8 +237,6 @@ int push_run(struct store *s, const struct push_opts *o, struct push_stats *st,
 	c.o = o;
 	c.st = st;
 	c.err = err;
-	if (!s->ops->usage_scan || !s->ops->push_sent_get || !s->ops->session_scan)
-		return aiu_errf(err, AIU_EARG, "push: the %s backend cannot push", s->ops->name);
 	if (!o->server || !*o->server)
 		return aiu_errf(err, AIU_EARG, "push: --server URL is required");
 	if (!o->token || !*o->token)

@@ -486,11 +486,9 @@ int org_activity_build(struct store *s, const struct pricing *pr, int64_t from, 
 	    (rc = s->ops->anth_cc_scan(s, from, to, on_cc, &o, err)) < 0 ||
 	    (rc = s->ops->anth_user_scan(s, on_user, &o, err)) < 0)
 		goto out;
-	if (s->ops->org_tool_day_scan &&
-	    (rc = s->ops->org_tool_day_scan(s, from, to, on_tool_day, &o, err)) < 0)
+	if ((rc = s->ops->org_tool_day_scan(s, from, to, on_tool_day, &o, err)) < 0)
 		goto out;
-	if (s->ops->cursor_member_scan &&
-	    (rc = s->ops->cursor_member_scan(s, on_member, &o, err)) < 0)
+	if ((rc = s->ops->cursor_member_scan(s, on_member, &o, err)) < 0)
 		goto out;
 	if (person && (rc = identity_allocate(o.cost, o.n_cost, o.usage, o.n_usage, pr, give, &o,
 					      err)) < 0)

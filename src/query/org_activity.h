@@ -89,7 +89,7 @@ struct org_activity {
 	size_t n_seats;
 	struct org_person_day *pdays;/* person != NULL: that person's days, sorted */
 	size_t n_pdays;
-	/* Cursor and claude.ai (store org_tool_day_scan; absent ops = none) */
+	/* Cursor and claude.ai (store org_tool_day_scan) */
 	struct org_cursor_totals cursor;
 	struct org_bill_day *cursor_bill_days; /* Cursor usage-event bill per day, sorted */
 	size_t n_cursor_bill_days;

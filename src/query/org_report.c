@@ -342,10 +342,9 @@ int org_report_build(struct store *s, const struct pricing *pr, int64_t from, in
 	    (rc = s->ops->anth_workspace_scan(s, on_ws, &b, err)) < 0 ||
 	    (rc = s->ops->org_run_scan(s, 10, on_run, out, err)) < 0)
 		goto out;
-	if (s->ops->org_tool_day_scan &&
-	    (rc = s->ops->org_tool_day_scan(s, from, to, on_tool_day, &b, err)) < 0)
+	if ((rc = s->ops->org_tool_day_scan(s, from, to, on_tool_day, &b, err)) < 0)
 		goto out;
-	if (s->ops->cursor_member_scan && (rc = s->ops->cursor_member_scan(s, on_member, &b, err)) < 0)
+	if ((rc = s->ops->cursor_member_scan(s, on_member, &b, err)) < 0)
 		goto out;
 	if ((rc = identity_allocate(b.cost, b.n_cost, b.usage, b.n_usage, pr, give, &b, err)) < 0)
 		goto out;

@@ -219,6 +219,8 @@ struct org_tool_day {
 
 struct store;
 
+/* Every op is set on every backend (tests/unit/test_store_ops.c walks the
+ * tables), so callers never test an op for NULL. */
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *s);
@@ -411,8 +413,8 @@ struct store_ops {
 				 bool *inserted, struct aiu_err *err);
 	int (*cursor_change_put)(struct store *s, const struct cursor_change *c,
 				 bool *inserted, struct aiu_err *err);
-	/* --- team server (store/team.h; migration 5). NULL on a backend that
-	 * lacks them. Writes run inside begin/commit. */
+	/* --- team server (store/team.h; migration 5). Writes run inside
+	 * begin/commit. */
 	int (*token_add)(struct store *s, struct api_token *t, struct aiu_err *err);
 	/* Every token (revoked too), by id. */
 	int (*token_scan)(struct store *s, int (*cb)(void *ctx, const struct api_token *t),

@@ -826,3 +826,8 @@ void *store_pg_handle(struct store *s)
 {
 	return s && s->ops == &pg_ops ? PGQ(s)->conn : NULL;
 }
+
+const struct store_ops *store_pg_ops(void)
+{
+	return &pg_ops;
+}

@@ -10,6 +10,8 @@
 int store_pg_open(const char *uri, struct store **out, struct aiu_err *err);
 /* The raw libpq connection (a PGconn *), for tests; NULL for other backends. */
 void *store_pg_handle(struct store *s);
+/* The backend's ops table (tests check every op is set: test_store_ops.c). */
+const struct store_ops *store_pg_ops(void);
 /* Copies uri into out (cap bytes) with any password removed: the user:password@
  * part becomes user@ and a password=... parameter becomes password=***. */
 void store_pg_redact(const char *uri, char *out, size_t cap);

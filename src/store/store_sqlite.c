@@ -942,3 +942,8 @@ sqlite3 *store_sqlite_handle(struct store *s)
 {
 	return s && s->ops == &sqlite_ops ? SQ(s)->db : NULL;
 }
+
+const struct store_ops *store_sqlite_ops(void)
+{
+	return &sqlite_ops;
+}
