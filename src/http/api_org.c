@@ -582,17 +582,121 @@ static void j_person_keys(struct jsonw *w, const struct identity *id, const char
 	jw_end(w);
 }
 
+/* The sources holding a row for the person that day (docs/ORG_API.md
+ * "Tools and sources"), in that order; returns how many. */
+static size_t day_sources(const struct org_person_day *d, const char *out[3])
+{
+	size_t n = 0;
+	if (d->has_anthropic || d->has_cc)
+		out[n++] = "anthropic";
+	if (d->has_cursor)
+		out[n++] = "cursor";
+	if (d->has_cai)
+		out[n++] = "claude_ai";
+	return n;
+}
+
+/* One daily row: every source, labelled; a source without a row for the
+ * person that day is null (never zero-filled). */
+static void j_person_day(struct jsonw *w, const struct org_person_day *d)
+{
+	const char *src[3];
+	size_t n = day_sources(d, src);
+	jw_obj(w);
+	org_jday(w, "date", d->day);
+	jw_key(w, "sources");
+	jw_arr(w);
+	for (size_t i = 0; i < n; i++)
+		jw_str(w, src[i]);
+	jw_end(w);
+	org_jmoney(w, "billCents", d->bill_nano);
+	org_jint(w, "tokens", d->tokens);
+	jw_key(w, "claudeCode");
+	if (d->has_cc) {
+		jw_obj(w);
+		org_jint(w, "sessions", d->cc_sessions);
+		org_jint(w, "linesAdded", d->cc_lines_added);
+		org_jint(w, "commits", d->cc_commits);
+		jw_key(w, "isEstimate");
+		jw_bool(w, true);
+		org_jmoney(w, "estimatedCostCents", d->cc_est_nano);
+		jw_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "cursor");
+	if (d->has_cursor) {
+		jw_obj(w);
+		org_jmoney(w, "billCents", d->cursor_bill_nano);
+		jw_key(w, "active");
+		jw_bool(w, d->cursor_active);
+		org_jint(w, "acceptedLines", d->cursor_accepted_lines);
+		org_jint(w, "linesAdded", d->cursor_lines_added);
+		jw_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "claudeAi");
+	if (d->has_cai) {
+		jw_obj(w);
+		org_jint(w, "events", d->cai_events);
+		jw_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_end(w);
+}
+
+/* The same as a CSV row; a source without a row that day leaves its cells empty. */
+static void csv_person_day(struct csvw *c, const struct org_person_day *d)
+{
+	const char *src[3];
+	char day[16], joined[64] = "";
+	size_t n = day_sources(d, src), len = 0;
+	format_day(d->day, day, sizeof(day));
+	for (size_t i = 0; i < n; i++) /* at most 26 bytes: fits */
+		len += (size_t)snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? ";" : "", src[i]);
+	csvw_text(c, day);
+	csvw_text(c, joined);
+	org_csv_money(c, d->bill_nano);
+	csvw_int(c, d->tokens);
+	if (d->has_cc) {
+		csvw_int(c, d->cc_sessions);
+		csvw_int(c, d->cc_lines_added);
+		csvw_int(c, d->cc_commits);
+		org_csv_money(c, d->cc_est_nano);
+	} else {
+		for (int i = 0; i < 4; i++)
+			csvw_text(c, "");
+	}
+	if (d->has_cursor) {
+		org_csv_money(c, d->cursor_bill_nano);
+		csvw_int(c, d->cursor_active);
+		csvw_int(c, d->cursor_accepted_lines);
+		csvw_int(c, d->cursor_lines_added);
+	} else {
+		for (int i = 0; i < 4; i++)
+			csvw_text(c, "");
+	}
+	if (d->has_cai)
+		csvw_int(c, d->cai_events);
+	else
+		csvw_text(c, "");
+	csvw_eol(c);
+}
+
 int api_org_person(struct http_req *q, struct http_resp *r)
 {
-	static const char *const hdr[] = { "date", "billCents", "tokens", "ccSessions",
-		"ccLinesAdded", "ccCommits", "estimatedCostCents", NULL };
+	static const char *const hdr[] = { "date", "sources", "billCents", "tokens", "ccSessions",
+		"ccLinesAdded", "ccCommits", "ccEstimatedCostCents", "cursorBillCents",
+		"cursorActive", "cursorAcceptedLines", "cursorLinesAdded", "claudeAiEvents", NULL };
 	struct org_params p;
 	struct org_report rep;
 	struct org_activity act;
 	struct identity id;
 	struct jsonw w;
 	struct csvw c;
-	char email[ORG_EMAIL_MAX], day[16];
+	char email[ORG_EMAIL_MAX];
 	const struct org_person_stat *ps = NULL;
 	int rc = 0;
 
@@ -636,28 +740,10 @@ int api_org_person(struct http_req *q, struct http_resp *r)
 		jw_arr(&w);
 	}
 	for (size_t i = 0; i < act.n_pdays; i++) {
-		const struct org_person_day *d = &act.pdays[i];
-		if (p.csv) {
-			format_day(d->day, day, sizeof(day));
-			csvw_text(&c, day);
-			org_csv_money(&c, d->bill_nano);
-			csvw_int(&c, d->tokens);
-			csvw_int(&c, d->cc_sessions);
-			csvw_int(&c, d->cc_lines_added);
-			csvw_int(&c, d->cc_commits);
-			org_csv_money(&c, d->cc_est_nano);
-			csvw_eol(&c);
-			continue;
-		}
-		jw_obj(&w);
-		org_jday(&w, "date", d->day);
-		org_jmoney(&w, "billCents", d->bill_nano);
-		org_jint(&w, "tokens", d->tokens);
-		org_jint(&w, "ccSessions", d->cc_sessions);
-		org_jint(&w, "ccLinesAdded", d->cc_lines_added);
-		org_jint(&w, "ccCommits", d->cc_commits);
-		org_jmoney(&w, "estimatedCostCents", d->cc_est_nano);
-		jw_end(&w);
+		if (p.csv)
+			csv_person_day(&c, &act.pdays[i]);
+		else
+			j_person_day(&w, &act.pdays[i]);
 	}
 	if (p.csv) {
 		org_csv_end(r);

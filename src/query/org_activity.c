@@ -107,6 +107,7 @@ static int on_usage(void *ctx, const struct anth_usage_row *u)
 			struct org_person_day *d = pday(o, u->day);
 			if (!d)
 				return nomem(o);
+			d->has_anthropic = true;
 			d->tokens += u->uncached_input + u->output + u->cache_read + u->cw5m + u->cw1h;
 		}
 	}
@@ -191,6 +192,7 @@ static int on_cc(void *ctx, const struct anth_cc_rec *c)
 		struct org_person_day *pd = pday(o, c->day);
 		if (!pd)
 			return nomem(o);
+		pd->has_cc = true;
 		pd->cc_sessions += c->sessions;
 		pd->cc_lines_added += c->lines_added;
 		pd->cc_commits += c->commits;
@@ -277,6 +279,26 @@ static int add_day(struct oa *o, int64_t **v, size_t *n, size_t *cap, int64_t da
 	return AIU_OK;
 }
 
+/* The person's Cursor / claude.ai figures of one day, counted as the
+ * people totals count them (org_report.c on_tool_day). */
+static int person_tool_day(struct oa *o, const struct org_tool_day *d)
+{
+	struct org_person_day *pd = pday(o, d->day);
+	if (!pd)
+		return nomem(o);
+	if (strcmp(d->tool, ORG_TOOL_CLAUDE_AI) == 0) {
+		pd->has_cai = true;
+		pd->cai_events += d->active;
+		return AIU_OK;
+	}
+	pd->has_cursor = true;
+	pd->cursor_active = pd->cursor_active || d->active > 0;
+	pd->cursor_bill_nano += d->bill_nano;
+	pd->cursor_accepted_lines += d->accepted_lines_added;
+	pd->cursor_lines_added += d->lines_added;
+	return AIU_OK;
+}
+
 static int on_tool_day(void *ctx, const struct org_tool_day *d)
 {
 	struct oa *o = ctx;
@@ -288,6 +310,8 @@ static int on_tool_day(void *ctx, const struct org_tool_day *d)
 	for (char *c = email; *c; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
+	if (o->person && strcmp(email, o->person) == 0 && (rc = person_tool_day(o, d)) < 0)
+		return rc;
 	if ((rc = strcmp(d->tool, ORG_TOOL_CLAUDE_AI) == 0
 		   ? add_day(o, &a->cai_days, &a->n_cai_days, &o->cap_cad, d->day)
 		   : add_day(o, &a->cursor_days, &a->n_cursor_days, &o->cap_cud, d->day)) < 0)
@@ -341,6 +365,7 @@ static int give(void *ctx, const struct anth_usage_row *row, int64_t nano)
 		return AIU_OK;
 	if (!(d = pday(o, row->day)))
 		return nomem(o);
+	d->has_anthropic = true;
 	d->bill_nano += nano;
 	return AIU_OK;
 }

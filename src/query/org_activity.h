@@ -3,8 +3,8 @@
  * which day with which tool (adoption), Claude Code productivity per day
  * and per tool action, the days each bill table covers (freshness gaps),
  * seat holders, Claude Code's ESTIMATED cost by model, and one person's
- * daily figures (their share of the bill per day, exact split as in
- * identity.h).
+ * daily figures from every source (their share of the Anthropic bill per
+ * day, exact split as in identity.h; Claude Code; Cursor; claude.ai).
  *
  * Tools: "claude_api" (messages usage attributed to a person through its
  * key) and "claude_code" (usage_report/claude_code records: user actors,
@@ -17,6 +17,7 @@
 #ifndef AIU_ORG_ACTIVITY_H
 #define AIU_ORG_ACTIVITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,10 +67,23 @@ struct org_seat {
 	char email[ORG_EMAIL_MAX];
 };
 
-/* One day of one person (org_activity_build with person != NULL). */
+/* One day of one person (org_activity_build with person != NULL), every
+ * source. A has_* flag is set when that source holds a row for the person
+ * that day (its figures are then measured, else absent: not zero-filled).
+ * The sums over the days equal the person's totals (org_report.h). */
 struct org_person_day {
 	int64_t day;
-	int64_t bill_nano, tokens, cc_sessions, cc_lines_added, cc_commits, cc_est_nano;
+	bool has_anthropic;          /* usage_report/messages, cost share or claude_code rows */
+	int64_t bill_nano, tokens;   /* Anthropic: share of the bill (exact), API tokens */
+	bool has_cc;                 /* usage_report/claude_code records */
+	int64_t cc_sessions, cc_lines_added, cc_commits;
+	int64_t cc_est_nano;         /* ESTIMATE (Claude Code estimated_cost) */
+	bool has_cursor;             /* daily usage, usage events or commits */
+	bool cursor_active;          /* the daily-usage row has isActive */
+	int64_t cursor_bill_nano;    /* usage events: the bill (same rule as the totals) */
+	int64_t cursor_accepted_lines, cursor_lines_added;
+	bool has_cai;                /* claude.ai audit-log events */
+	int64_t cai_events;
 };
 
 struct org_activity {

@@ -9,7 +9,9 @@
 # accepted lines / tab accept rate and the AI share of committed lines; per
 # person and per team (people.csv): the Cursor bill to the cent, Cursor
 # active days / accepted lines / seats and claude.ai events / active days
-# (JSON, person page, CSV); freshness rows for all three sources (last
+# (JSON, person page, CSV) and per person and day (the person's daily series:
+# Cursor bill, active flag and lines, claude.ai events, adding up to the
+# person's totals; its CSV); freshness rows for all three sources (last
 # success, a partial claude.ai import as last failure, last data day, gaps),
 # found even when 21 newer runs push them out of the 20 runs listed.
 . "$(dirname "$0")/lib.sh"
@@ -186,10 +188,75 @@ if pe:
     check(all(v["cursor"]["billCents"] == "0.0" and v["claudeAi"]["events"] == 0 and v["cursor"]["activeDays"] == 0
               for k, v in rows.items() if k not in pc and k not in cai_p),
           "people: people without Cursor / claude.ai activity show zeros")
-    ppl = [k for k in sorted(pc) if pc[k]["bill"] and k != "ana@corp.example"][:1] + ["ana@corp.example"]
+    ppl = [k for k in sorted(pc) if pc[k]["bill"] and k != "ana@corp.example"][:1] + ["ana@corp.example", "zed@corp.example"]
+    # per person and day, every source (the daily series of /api/org/people/{email})
+    pcd, caid = {}, {}
+    def cday(em, d):
+        return pcd.setdefault((em, d.isoformat()), {"billCents": 0, "active": False, "acceptedLines": 0, "linesAdded": 0})
+    for e in cur["events"]:
+        d = day_of(int(e["timestamp"]))
+        if inwin(d):
+            x = cday(e["userEmail"].lower(), d)
+            if e["kind"].lower().startswith("usage") and "tokenUsage" in e:
+                x["billCents"] += nano(str(D(str(e["tokenUsage"]["totalCents"]))))
+    for r in cur["daily"]:
+        d = day_of(r["date"])
+        if inwin(d):
+            x = cday(r["email"].lower(), d)
+            x["active"] = x["active"] or bool(r["isActive"])
+            x["acceptedLines"] += r["acceptedLinesAdded"]
+            x["linesAdded"] += r["totalLinesAdded"]
+    for c in cur["commits"]:
+        if inwin(day_of(c["_ts"])):
+            cday(c["userEmail"].lower(), day_of(c["_ts"]))
+    for r in list(csv.reader(open(sys.argv[6])))[1:]:
+        k = (r[1].split("'email_address': '")[1].split("'")[0].lower(), r[0][:10])
+        caid[k] = caid.get(k, 0) + 1
     for em in ppl:
         one, _ = api_check.ok_and_valid(api, "/api/org/people/{email}", "/api/org/people/%s%s" % (em, Q), "person " + em)
         check(one and one["person"] == rows.get(em), "person %s: the page's figures equal the people row" % em)
+        if not one:
+            continue
+        dl = one["daily"]
+        got = {x["date"]: dict(x["cursor"], billCents=nano(x["cursor"]["billCents"])) for x in dl if x["cursor"]}
+        want = {d: v for (e, d), v in pcd.items() if e == em}
+        check(got == want, "person %s: daily Cursor bill (to the cent), active flag, accepted and added lines equal the dataset" % em,
+              sorted(set(got) ^ set(want))[:4] or [(k, got[k], want.get(k)) for k in sorted(got) if got[k] != want.get(k)][:3])
+        got = {x["date"]: x["claudeAi"]["events"] for x in dl if x["claudeAi"]}
+        want = {d: n for (e, d), n in caid.items() if e == em}
+        check(got == want, "person %s: daily claude.ai events equal the export" % em, (got, want))
+        check(all(("cursor" in x["sources"]) == (x["cursor"] is not None) and
+                  ("claude_ai" in x["sources"]) == (x["claudeAi"] is not None) and
+                  ("anthropic" in x["sources"]) == (x["claudeCode"] is not None or nano(x["billCents"]) != 0 or x["tokens"] != 0)
+                  for x in dl) and [x["date"] for x in dl] == sorted({x["date"] for x in dl}) and all(x["sources"] for x in dl),
+              "person %s: each day lists its sources, one row a day, oldest first" % em)
+        pr_ = one["person"]
+        cs = [x["cursor"] for x in dl if x["cursor"]]
+        check(sum(nano(x["billCents"]) for x in dl) == nano(pr_["billCents"]) and
+              sum(x["tokens"] for x in dl) == pr_["tokens"] and
+              sum(nano(c["billCents"]) for c in cs) == nano(pr_["cursor"]["billCents"]) and
+              sum(c["active"] for c in cs) == pr_["cursor"]["activeDays"] and
+              sum(c["acceptedLines"] for c in cs) == pr_["cursor"]["acceptedLines"] and
+              sum(x["claudeAi"]["events"] for x in dl if x["claudeAi"]) == pr_["claudeAi"]["events"] and
+              sum(1 for x in dl if x["claudeAi"] and x["claudeAi"]["events"]) == pr_["claudeAi"]["activeDays"] and
+              all(x["claudeCode"] is None or x["claudeCode"]["isEstimate"] is True for x in dl),
+              "person %s: the daily series adds up to the person's totals, source by source" % em)
+        st, h, raw = api.req("/api/org/people/%s%s&format=csv" % (em, Q))
+        crow = list(csv.DictReader(raw.decode().splitlines()))
+        def csv_of(x):
+            c, a, cc = x["cursor"] or {}, x["claudeAi"] or {}, x["claudeCode"] or {}
+            s = lambda v: "" if v is None else str(v)
+            return {"date": x["date"], "sources": ";".join(x["sources"]), "billCents": x["billCents"],
+                    "tokens": str(x["tokens"]), "ccSessions": s(cc.get("sessions")),
+                    "ccLinesAdded": s(cc.get("linesAdded")), "ccCommits": s(cc.get("commits")),
+                    "ccEstimatedCostCents": s(cc.get("estimatedCostCents")),
+                    "cursorBillCents": s(c.get("billCents")),
+                    "cursorActive": "" if not c else str(int(c["active"])),
+                    "cursorAcceptedLines": s(c.get("acceptedLines")), "cursorLinesAdded": s(c.get("linesAdded")),
+                    "claudeAiEvents": s(a.get("events"))}
+        check(st == 200 and crow == [csv_of(x) for x in dl],
+              "person %s: the daily CSV has the same rows, every source (empty cells where a source has no row)" % em,
+              (crow[:1], [csv_of(x) for x in dl][:1]))
     st, h, raw = api.req("/api/org/people" + Q + "&format=csv")
     crow = list(csv.DictReader(raw.decode().splitlines()))
     byem = {r["email"]: r for r in crow}

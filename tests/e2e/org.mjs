@@ -104,6 +104,25 @@ const percent = (s) => {
 };
 const samePct = (text, v, what) => assert.ok(Math.abs(percent(text) - v) <= 0.05 + 1e-9, `${what}: page ${text}, API ${v}`);
 
+// the Cursor and claude.ai cells of a people (team = false) or teams row
+async function sameToolCells(page, table, i, r, team, what) {
+  const c = r.cursor;
+  const a = r.claudeAi;
+  sameMoney(await cell(page, table, i, 'cursorBillCents'), nano(c.billCents), `${what} Cursor bill`);
+  assert.equal(digits(await cell(page, table, i, 'cursorActiveDays')), c.activeDays, `${what} Cursor active days`);
+  assert.equal(digits(await cell(page, table, i, 'cursorAcceptedLines')), c.acceptedLines, `${what} Cursor accepted lines`);
+  if (team) assert.equal(digits(await cell(page, table, i, 'cursorSeats')), c.seats, `${what} Cursor seats`);
+  else assert.equal(await cell(page, table, i, 'cursorSeats'), r.email ? (c.seat ? 'yes' : 'no') : '–', `${what} Cursor seat`);
+  assert.equal(digits(await cell(page, table, i, 'claudeAiEvents')), a.events, `${what} claude.ai events`);
+  assert.equal(digits(await cell(page, table, i, 'claudeAiActiveDays')), a.activeDays, `${what} claude.ai active days`);
+}
+// a cell that shows an integer, or "–" when the API has none (null)
+async function sameIntOrNone(page, table, i, col, v, what) {
+  const t = await cell(page, table, i, col);
+  if (v === null || v === undefined) assert.equal(t, '–', `${what}: no figure`);
+  else assert.equal(digits(t), v, what);
+}
+
 // ---- the page ----------------------------------------------------------------
 async function figure(page, name) {
   return (await page.locator(`[data-figure="${name}"] .card-value`).first().textContent()).trim();
@@ -238,9 +257,14 @@ await step('org people: rows, bill shares and Claude Code figures equal the API'
     assert.equal(digits(await cell(page, 'org-people', i, 'tokens')), p.tokens, `${p.email} tokens`);
     assert.equal(digits(await cell(page, 'org-people', i, 'ccLinesAdded')), p.claudeCode.linesAdded, `${p.email} lines`);
     sameMoney(await cell(page, 'org-people', i, 'ccEstimatedCostCents'), nano(p.claudeCode.estimatedCostCents), `${p.email} estimate`);
+    await sameToolCells(page, 'org-people', i, p, false, p.email);
   }
   const last = d.people.length;
   assert.match(await cell(page, 'org-people', last, 'email'), /unattributed/);
+  await sameToolCells(page, 'org-people', last, d.unattributed, false, 'unattributed');
+  // the fixture has Cursor and claude.ai people: the columns are not all zeros
+  assert.ok(d.people.some((p) => nano(p.cursor.billCents) > 0n && p.cursor.seat), 'a person with a Cursor bill and seat');
+  assert.ok(d.people.some((p) => p.claudeAi.events > 0), 'a person with claude.ai events');
   sameMoney(await cell(page, 'org-people', last, 'billCents'), nano(d.unattributed.billCents), 'unattributed bill');
   // the shares plus the unattributed rest are the whole bill
   // API: the shares plus the unattributed rest are exactly the Anthropic bill (one source pulled)
@@ -307,6 +331,51 @@ await step('org person: reached from the People table; figures, keys and the dai
   await shot(page, 'laptop-person');
 });
 
+await step('org person: Cursor and claude.ai cards and every daily cell, every source, equal the API; CSV', async () => {
+  const seen = { cursor: 0, claudeAi: 0, cc: 0 };
+  for (const email of ['ana.lopez@corp.example', 'bob@corp.example']) {
+    await go(page, `#/org-person/${encodeURIComponent(email)}?${RANGE}`, 'org-person');
+    const pd = await A(`/api/org/people/${encodeURIComponent(email)}`);
+    const p = pd.person;
+    sameMoney(await figure(page, 'cursorBillCents'), nano(p.cursor.billCents), `${email} Cursor bill`);
+    assert.match(await page.locator('[data-figure="cursorBillCents"] .card-sub').textContent(), p.cursor.seat ? /holds a Cursor seat/ : /no Cursor seat/);
+    assert.equal(digits(await figure(page, 'cursorActiveDays')), p.cursor.activeDays, `${email} Cursor active days`);
+    assert.equal(digits(await page.locator('[data-figure="cursorActiveDays"] .card-sub').textContent()), p.cursor.acceptedLines);
+    assert.equal(digits(await figure(page, 'claudeAiEvents')), p.claudeAi.events, `${email} claude.ai events`);
+    assert.equal(digits(await page.locator('[data-figure="claudeAiEvents"] .card-sub').textContent()), p.claudeAi.activeDays);
+    const days = [...pd.daily].sort((a, b) => (a.date < b.date ? 1 : -1));
+    assert.equal(await rowCount(page, 'org-person-daily'), Math.max(1, days.length));
+    for (let i = 0; i < days.length; i++) {
+      const r = days[i];
+      const w = `${email} ${r.date}`;
+      assert.equal(await cell(page, 'org-person-daily', i, 'date'), r.date);
+      const names = { anthropic: 'Anthropic', cursor: 'Cursor', claude_ai: 'claude.ai' };
+      assert.equal(await cell(page, 'org-person-daily', i, 'sources'), r.sources.map((s) => names[s]).join(', '), `${w} sources`);
+      sameMoney(await cell(page, 'org-person-daily', i, 'billCents'), nano(r.billCents), `${w} bill share`);
+      assert.equal(digits(await cell(page, 'org-person-daily', i, 'tokens')), r.tokens, `${w} tokens`);
+      const cc = r.claudeCode;
+      await sameIntOrNone(page, 'org-person-daily', i, 'ccSessions', cc && cc.sessions, `${w} CC sessions`);
+      await sameIntOrNone(page, 'org-person-daily', i, 'ccLinesAdded', cc && cc.linesAdded, `${w} CC lines`);
+      await sameIntOrNone(page, 'org-person-daily', i, 'ccCommits', cc && cc.commits, `${w} CC commits`);
+      const est = await cell(page, 'org-person-daily', i, 'ccEstimatedCostCents');
+      if (cc) sameMoney(est, nano(cc.estimatedCostCents), `${w} CC estimate`); else assert.equal(est, '–');
+      const cu = r.cursor;
+      const cb = await cell(page, 'org-person-daily', i, 'cursorBillCents');
+      if (cu) sameMoney(cb, nano(cu.billCents), `${w} Cursor bill`); else assert.equal(cb, '–', `${w} no Cursor`);
+      assert.equal(await cell(page, 'org-person-daily', i, 'cursorActive'), cu ? (cu.active ? 'yes' : 'no') : '–', `${w} Cursor active`);
+      await sameIntOrNone(page, 'org-person-daily', i, 'cursorAcceptedLines', cu && cu.acceptedLines, `${w} Cursor accepted lines`);
+      await sameIntOrNone(page, 'org-person-daily', i, 'claudeAiEvents', r.claudeAi && r.claudeAi.events, `${w} claude.ai events`);
+      seen.cursor += cu ? 1 : 0;
+      seen.claudeAi += r.claudeAi ? 1 : 0;
+      seen.cc += cc ? 1 : 0;
+    }
+    assert.equal(await download(page, 'org-person-daily'), await csvOf(`/api/org/people/${encodeURIComponent(email)}`));
+  }
+  // the fixture gives these two people days of every source
+  assert.ok(seen.cursor > 0 && seen.claudeAi > 0, `days with Cursor (${seen.cursor}) and claude.ai (${seen.claudeAi}) rows`);
+  await shot(page, 'laptop-person-tools');
+});
+
 await step('org person: an unknown email shows the API error', async () => {
   await go(page, `#/org-person/${encodeURIComponent('nobody@nowhere.example')}?${RANGE}`, 'org-person');
   assert.match(await page.locator('.error-box').textContent(), /NOT_FOUND/);
@@ -322,7 +391,10 @@ await step('org teams: rows equal the API; CSV equals the endpoint', async () =>
     assert.equal(await cell(page, 'org-teams', i, 'team'), d.teams[i].team);
     assert.equal(digits(await cell(page, 'org-teams', i, 'people')), d.teams[i].people);
     sameMoney(await cell(page, 'org-teams', i, 'billCents'), nano(d.teams[i].billCents), `team ${d.teams[i].team}`);
+    await sameToolCells(page, 'org-teams', i, d.teams[i], true, `team ${d.teams[i].team}`);
   }
+  assert.ok(d.teams.some((t) => t.cursor.seats > 0 && nano(t.cursor.billCents) > 0n), 'a team with Cursor seats and bill');
+  assert.ok(d.teams.some((t) => t.claudeAi.events > 0), 'a team with claude.ai events');
   const got = await download(page, 'org-teams');
   assert.equal(got, await csvOf('/api/org/teams'));
   await shot(page, 'laptop-teams');

@@ -98,6 +98,25 @@ export function emptyState() {
 // exact money from the API's cent strings
 export const money = (cents) => f.moneyCents(cents);
 
+// The per-tool columns of a people or teams row (docs/ORG_API.md: `cursor`
+// = the Cursor bill from usage events, exact, and activity; `claudeAi` =
+// audit-log activity). team: a teams row (seat count) instead of a person
+// (holds a seat or not). Seat money is not here (overview / cost).
+export function toolCols(team) {
+  const c = (r) => r.cursor || {};
+  const a = (r) => r.claudeAi || {};
+  return [
+    { key: 'cursorBillCents', label: 'Cursor bill', num: true, fmt: (r) => money(c(r).billCents) },
+    { key: 'cursorActiveDays', label: team ? 'Cursor active person-days' : 'Cursor active days', num: true, fmt: (r) => f.int(c(r).activeDays) },
+    { key: 'cursorAcceptedLines', label: 'Cursor accepted lines', num: true, fmt: (r) => f.int(c(r).acceptedLines) },
+    team
+      ? { key: 'cursorSeats', label: 'Cursor seats', num: true, fmt: (r) => f.int(c(r).seats) }
+      : { key: 'cursorSeats', label: 'Cursor seat', fmt: (r) => (r.email ? (c(r).seat ? 'yes' : 'no') : '–') },
+    { key: 'claudeAiEvents', label: 'claude.ai events', num: true, fmt: (r) => f.int(a(r).events) },
+    { key: 'claudeAiActiveDays', label: team ? 'claude.ai active person-days' : 'claude.ai active days', num: true, fmt: (r) => f.int(a(r).activeDays) },
+  ];
+}
+
 // a labelled estimate (never part of the bill)
 export function estimate(text) {
   return h('span', { class: 'est' }, text, h('span', { class: 'badge', title: 'An estimate: not part of the bill' }, 'estimate'));

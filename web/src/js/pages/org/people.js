@@ -1,5 +1,6 @@
 // People: each person's share of the bill (an exact split, docs/ORG.md),
-// API tokens and keys, Claude Code activity and its ESTIMATED cost; a
+// API tokens and keys, Claude Code activity and its ESTIMATED cost, the
+// Cursor bill (usage events), activity and seat, claude.ai activity; a
 // search box (name/email, in the page) and a team filter (sent to the API,
 // so the CSV export is filtered the same way). Unattributed activity stays
 // visible as its own row.
@@ -24,6 +25,7 @@ export function personCols(ctx) {
     { key: 'ccCommits', label: 'CC commits', num: true, fmt: (r) => f.int(r.claudeCode && r.claudeCode.commits) },
     { key: 'ccPullRequests', label: 'CC PRs', num: true, fmt: (r) => f.int(r.claudeCode && r.claudeCode.pullRequests) },
     { key: 'ccEstimatedCostCents', label: 'CC cost (estimate)', num: true, fmt: (r) => o.money(r.claudeCode && r.claudeCode.estimatedCostCents) },
+    ...o.toolCols(false),
   ];
 }
 
@@ -37,7 +39,7 @@ export async function render(ctx) {
   const params = o.orgParams(ctx);
   const { data: d } = await o.load('/api/org/people', params);
   const head = o.orgHead(ctx, 'org-people', 'People',
-    'Bill shares are exact splits of the Anthropic bill by token share; Claude Code cost is Claude Code\'s own estimate and not part of the bill.', d && d.dateRange);
+    'Bill shares are exact splits of the Anthropic bill by token share; the Cursor bill is each person\'s Cursor usage events (exact); Claude Code cost is Claude Code\'s own estimate and not part of the bill.', d && d.dateRange);
   if (!d) return h('div', { class: 'page org' }, head, o.emptyState());
   // every team, from the unfiltered teams list (the filter must offer all)
   const teams = (await api.get('/api/org/teams', o.orgParams(ctx, { team: undefined }))).teams.map((t) => t.team);

@@ -1,5 +1,6 @@
 // Teams (from people.csv): members, bill share, tokens, Claude Code
-// activity; "(no team)" holds people without one.
+// activity, the Cursor bill, activity and seats, claude.ai activity (sums
+// over the members); "(no team)" holds people without one.
 import { barChart, chartBox } from '../../charts.js';
 import * as f from '../../format.js';
 import { card, h, section } from '../../ui.js';
@@ -24,6 +25,7 @@ export async function render(ctx) {
     { key: 'ccCommits', label: 'CC commits', num: true, fmt: (r) => f.int(r.claudeCode && r.claudeCode.commits) },
     { key: 'ccPullRequests', label: 'CC PRs', num: true, fmt: (r) => f.int(r.claudeCode && r.claudeCode.pullRequests) },
     { key: 'ccEstimatedCostCents', label: 'CC cost (estimate)', num: true, fmt: (r) => o.money(r.claudeCode && r.claudeCode.estimatedCostCents) },
+    ...o.toolCols(true),
   ];
   const teams = d.teams || [];
   const { box, canvas } = chartBox('Bill share per team');
