@@ -39,16 +39,21 @@ int cmd_push(struct cli_ctx *c)
 		goto out;
 	if (c->json)
 		printf("{\"scanned\":%lld,\"sent\":%lld,\"batches\":%lld,\"new\":%lld,\"replaced\":%lld,"
-		       "\"duplicate\":%lld,\"rejected\":%lld}\n",
+		       "\"duplicate\":%lld,\"rejected\":%lld,\"sessionsSent\":%lld,"
+		       "\"sessionsUpdated\":%lld,\"sessionsUnknown\":%lld}\n",
 		       (long long)st.scanned, (long long)st.sent, (long long)st.batches,
 		       (long long)st.server_new, (long long)st.server_replaced,
-		       (long long)st.server_duplicate, (long long)st.server_rejected);
+		       (long long)st.server_duplicate, (long long)st.server_rejected,
+		       (long long)st.sessions_sent, (long long)st.sessions_updated,
+		       (long long)st.sessions_unknown);
 	else if (!c->quiet)
 		printf("push: %lld records scanned, %lld sent in %lld batches; server: %lld new, "
-		       "%lld replaced, %lld duplicate, %lld rejected\n",
+		       "%lld replaced, %lld duplicate, %lld rejected; prompt counts of %lld sessions "
+		       "sent (%lld raised)\n",
 		       (long long)st.scanned, (long long)st.sent, (long long)st.batches,
 		       (long long)st.server_new, (long long)st.server_replaced,
-		       (long long)st.server_duplicate, (long long)st.server_rejected);
+		       (long long)st.server_duplicate, (long long)st.server_rejected,
+		       (long long)st.sessions_sent, (long long)st.sessions_updated);
 	if (st.server_rejected)
 		rc = AIU_EPARSE;
 out:

@@ -9,17 +9,33 @@
  * every report reads move with it. One request = one transaction on a
  * connection of its own (workers' connections are read-only), under the
  * store's sync lock so it never interleaves with a transcript sync. A bad
- * record is reported (index, field) and the rest are applied. */
+ * record is reported (index, field) and the rest are applied.
+ *
+ * Session prompt counts ("sessions", push_wire.h) are applied after the
+ * records' rows and sessions are flushed, in the same transaction: a
+ * session's user_msgs becomes the largest count ever sent for it (never a
+ * sum) and its bounds widen to the ones sent, so a re-push or a second
+ * machine with the same session converges. A session the server does not
+ * know is created when the entry names its project (a session of prompts
+ * only), else counted as unknown (the client sends it again next time). */
 #include "http/api.h"
+#include "core/strutil.h"
 #include "core/timeutil.h"
 #include "ingest/cc_apply.h"
 #include "ingest/push_wire.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PUSH_LOCK_WAIT_MS 30000
 #define MAX_REPORTED_ERRORS 20
+
+struct sess_count {
+	char uuid[128];
+	char *project;       /* owned; NULL = not sent */
+	int64_t n, first_ts, last_ts;
+};
 
 struct ingest_ctx {
 	struct cc_apply a;
@@ -28,7 +44,97 @@ struct ingest_ctx {
 	int64_t now;
 	int64_t received, rejected;
 	struct jsonw *errs;  /* the "errors" array being written */
+	struct sess_count *sess; /* session counts of the body (owned) */
+	size_t nsess, csess;
+	int64_t sess_created, sess_updated, sess_unchanged, sess_unknown;
 };
+
+static int on_session(void *ctx, size_t index, const struct push_session *ps, struct aiu_err *err)
+{
+	struct ingest_ctx *c = ctx;
+	struct sess_count *sc;
+	(void)index;
+	if (c->nsess == c->csess) {
+		size_t nc = c->csess ? c->csess * 2 : 64;
+		struct sess_count *v = nc <= PUSH_MAX_SESSIONS * 2 ? realloc(c->sess, nc * sizeof(*v)) : NULL;
+		if (!v)
+			return aiu_errf(err, AIU_ENOMEM, "out of memory (session counts)");
+		c->sess = v;
+		c->csess = nc;
+	}
+	sc = &c->sess[c->nsess];
+	memset(sc, 0, sizeof(*sc));
+	if (ps->project[0] && !(sc->project = strdup(ps->project)))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (session counts)");
+	str_copy(sc->uuid, ps->session_id, sizeof(sc->uuid));
+	sc->n = ps->user_msgs;
+	sc->first_ts = ps->first_ts;
+	sc->last_ts = ps->last_ts;
+	c->nsess++;
+	return AIU_OK;
+}
+
+/* Merges one entry into row (new when row->id == 0): the largest count,
+ * the widest bounds, the project when the row has none. *changed tells. */
+static int merge_session(struct ingest_ctx *c, const struct sess_count *sc,
+			 struct session_row *row, bool *changed, struct aiu_err *err)
+{
+	int rc;
+	*changed = false;
+	if (sc->n > row->user_msgs) {
+		row->user_msgs = sc->n;
+		*changed = true;
+	}
+	if (sc->first_ts && (!row->first_ts || sc->first_ts < row->first_ts)) {
+		row->first_ts = sc->first_ts;
+		*changed = true;
+	}
+	if (sc->last_ts > row->last_ts) {
+		row->last_ts = sc->last_ts;
+		*changed = true;
+	}
+	if (!row->project_id && sc->project) {
+		if ((rc = c->s->ops->intern(c->s, DICT_PROJECT, sc->project, strlen(sc->project),
+					    &row->project_id, err)) < 0)
+			return rc;
+		*changed = true;
+	}
+	return AIU_OK;
+}
+
+/* Applies the session entries (after cc_apply_flush: its cached session
+ * rows are written by then). */
+static int apply_sessions(struct ingest_ctx *c, struct aiu_err *err)
+{
+	for (size_t i = 0; i < c->nsess; i++) {
+		struct session_row row;
+		bool found = false, changed;
+		int rc;
+		if ((rc = c->s->ops->session_get(c->s, c->sess[i].uuid, &row, &found, err)) < 0)
+			return rc;
+		if (!found && !c->sess[i].project) {
+			c->sess_unknown++;
+			continue;
+		}
+		if (!found) {
+			memset(&row, 0, sizeof(row));
+			str_copy(row.uuid, c->sess[i].uuid, sizeof(row.uuid));
+		}
+		if ((rc = merge_session(c, &c->sess[i], &row, &changed, err)) < 0)
+			return rc;
+		if (!changed) {
+			c->sess_unchanged++;
+			continue;
+		}
+		if ((rc = c->s->ops->session_put(c->s, &row, err)) < 0)
+			return rc;
+		if (found)
+			c->sess_updated++;
+		else
+			c->sess_created++;
+	}
+	return AIU_OK;
+}
 
 static int on_record(void *ctx, size_t index, const struct cc_record *r, const char *path,
 		     struct aiu_err *err)
@@ -69,7 +175,7 @@ int api_ingest_usage(struct http_req *q, struct http_resp *r)
 	struct ingest_ctx c;
 	struct buf eb;
 	struct jsonw ew, w;
-	struct push_sink sink = { &c, on_record, on_bad };
+	struct push_sink sink = { &c, on_record, on_bad, on_session };
 	bool locked = false, in_tx = false, applying = false;
 	int rc;
 
@@ -107,7 +213,8 @@ int api_ingest_usage(struct http_req *q, struct http_resp *r)
 		}
 		goto out;
 	}
-	if ((rc = cc_apply_flush(&c.a, &q->err)) < 0 || (rc = store_commit(c.s, &q->err)) < 0)
+	if ((rc = cc_apply_flush(&c.a, &q->err)) < 0 || (rc = apply_sessions(&c, &q->err)) < 0 ||
+	    (rc = store_commit(c.s, &q->err)) < 0)
 		goto out;
 	in_tx = false;
 	jw_end(&ew);
@@ -125,6 +232,19 @@ int api_ingest_usage(struct http_req *q, struct http_resp *r)
 	jw_int(&w, c.rejected);
 	jw_key(&w, "person");
 	jw_str(&w, c.person);
+	jw_key(&w, "sessions");
+	jw_obj(&w);
+	jw_key(&w, "received");
+	jw_int(&w, (int64_t)c.nsess);
+	jw_key(&w, "created");
+	jw_int(&w, c.sess_created);
+	jw_key(&w, "updated");
+	jw_int(&w, c.sess_updated);
+	jw_key(&w, "unchanged");
+	jw_int(&w, c.sess_unchanged);
+	jw_key(&w, "unknown");
+	jw_int(&w, c.sess_unknown);
+	jw_end(&w);
 	jw_key(&w, "errors");
 	jw_raw(&w, eb.failed ? "[]" : buf_cstr(&eb));
 	jw_end(&w);
@@ -141,5 +261,8 @@ out:
 		c.s->ops->sync_unlock(c.s);
 	store_close(c.s);
 	buf_release(&eb);
+	for (size_t i = 0; i < c.nsess; i++)
+		free(c.sess[i].project);
+	free(c.sess);
 	return rc;
 }

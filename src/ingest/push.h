@@ -9,6 +9,15 @@
  * push killed half-way resumes after the last accepted batch; a batch the
  * server took but whose checkpoint did not commit is sent again and the
  * server's deduplication makes that harmless.
+ *
+ * Then one entry per session with usage rows or prompts: its prompt count
+ * (sessions.user_msgs: a number, never the prompts), project and bounds,
+ * PUSH_BATCH per request, each checkpointed under "sessions <URL>" with a
+ * signature of what was sent: an entry is sent again only when it changed.
+ * The server keeps the largest count per session and widens its bounds, so
+ * re-pushes and two machines holding one session never add up. A batch the
+ * server did not fully take (an older server, an unknown session) is not
+ * checkpointed and goes again next time.
  */
 #ifndef AIU_PUSH_H
 #define AIU_PUSH_H
@@ -30,6 +39,8 @@ struct push_opts {
 struct push_stats {
 	int64_t scanned, sent, batches;
 	int64_t server_new, server_replaced, server_duplicate, server_rejected;
+	/* session entries: sent, that changed the server (created or raised), unknown to it */
+	int64_t sessions_sent, sessions_updated, sessions_unknown;
 };
 
 int push_run(struct store *s, const struct push_opts *o, struct push_stats *st,

@@ -178,11 +178,66 @@ static bool record_from(json_t *o, struct cc_record *r, const char **path, const
 	return true;
 }
 
+/* Fills ps from one "sessions" entry; on failure *field and *bad say why. */
+static bool session_from(json_t *o, struct push_session *ps, const char **field, const char **bad)
+{
+	size_t len;
+	memset(ps, 0, sizeof(*ps));
+	*field = "sessions";
+	if (!json_is_object(o)) {
+		*bad = "must be an object";
+		return false;
+	}
+	*field = "sessions.sessionId";
+	if (!(ps->session_id = str_field(o, "sessionId", STR_MAX, true, &len, bad)))
+		return false;
+	*field = "sessions.project";
+	if (!(ps->project = str_field(o, "project", PROJECT_MAX, false, &len, bad)))
+		return false;
+	*field = "sessions.userMessages";
+	if (!json_object_get(o, "userMessages")) {
+		*bad = "missing";
+		return false;
+	}
+	if (!int_field(o, "userMessages", 0, PUSH_MAX_USER_MSGS, &ps->user_msgs, bad))
+		return false;
+	*field = "sessions.firstTs";
+	if (json_object_get(o, "firstTs") && !int_field(o, "firstTs", TS_MIN, TS_MAX, &ps->first_ts, bad))
+		return false;
+	*field = "sessions.lastTs";
+	if (json_object_get(o, "lastTs") && !int_field(o, "lastTs", TS_MIN, TS_MAX, &ps->last_ts, bad))
+		return false;
+	if (ps->first_ts && ps->last_ts && ps->last_ts < ps->first_ts) {
+		*bad = "before firstTs";
+		return false;
+	}
+	return true;
+}
+
+/* The "sessions" array: each valid entry to sink->session, each bad one to
+ * sink->bad (field "sessions.<name>"). */
+static int sessions_from(json_t *arr, const struct push_sink *sink, struct aiu_err *err)
+{
+	struct push_session ps;
+	int rc;
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		const char *field = "", *bad = "";
+		if (!session_from(json_array_get(arr, i), &ps, &field, &bad)) {
+			if (sink->bad)
+				sink->bad(sink->ctx, i, field, bad);
+			continue;
+		}
+		if ((rc = sink->session(sink->ctx, i, &ps, err)) != 0)
+			return rc;
+	}
+	return AIU_OK;
+}
+
 int push_wire_parse(const char *body, size_t n, const struct push_sink *sink,
 		    struct aiu_err *err)
 {
 	json_error_t je;
-	json_t *root = NULL, *recs, *ver;
+	json_t *root = NULL, *recs, *ver, *sess;
 	struct cc_record *r = NULL;
 	int rc = AIU_OK;
 
@@ -207,6 +262,16 @@ int push_wire_parse(const char *body, size_t n, const struct push_sink *sink,
 			      PUSH_MAX_RECORDS);
 		goto out;
 	}
+	sess = json_object_get(root, "sessions");
+	if (sess && !json_is_array(sess)) {
+		rc = aiu_errf(err, AIU_EPARSE, "body.sessions: must be an array");
+		goto out;
+	}
+	if (json_array_size(sess) > PUSH_MAX_SESSIONS) {
+		rc = aiu_errf(err, AIU_ELIMIT, "body.sessions: more than %d sessions in one request",
+			      PUSH_MAX_SESSIONS);
+		goto out;
+	}
 	if (!(r = malloc(sizeof(*r)))) {
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
@@ -221,10 +286,34 @@ int push_wire_parse(const char *body, size_t n, const struct push_sink *sink,
 		if (sink->record && (rc = sink->record(sink->ctx, i, r, path, err)) != 0)
 			goto out;
 	}
+	if (sess && sink->session)
+		rc = sessions_from(sess, sink, err);
 out:
 	free(r);
 	json_decref(root);
 	return rc;
+}
+
+void push_wire_session(struct jsonw *w, const struct push_session *ps)
+{
+	jw_obj(w);
+	jw_key(w, "sessionId");
+	jw_str(w, ps->session_id);
+	jw_key(w, "userMessages");
+	jw_int(w, ps->user_msgs);
+	if (ps->project && ps->project[0]) {
+		jw_key(w, "project");
+		jw_str(w, ps->project);
+	}
+	if (ps->first_ts) {
+		jw_key(w, "firstTs");
+		jw_int(w, ps->first_ts);
+	}
+	if (ps->last_ts) {
+		jw_key(w, "lastTs");
+		jw_int(w, ps->last_ts);
+	}
+	jw_end(w);
 }
 
 void push_wire_record(struct jsonw *w, const struct usage_row *u, const struct push_names *nm)

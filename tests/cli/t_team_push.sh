@@ -3,8 +3,11 @@
 # overlapping slices of the corpus) push to one server; the server's totals
 # equal a store that synced the union directly, with no double counting; a
 # re-push sends nothing; a record pushed twice (a second checkpoint) or by
-# two machines counts once; a push without a valid ingest token is refused
-# and changes nothing.
+# two machines counts once; each session's prompt count (a number, no text)
+# reaches the server and equals the union's, a re-push or a second machine
+# with the same session never adds to it, a grown count is sent again and
+# a lower one never lowers it; a push without a valid ingest token is
+# refused and changes nothing.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/serve_lib.sh"
 need_corpus
@@ -73,12 +76,83 @@ http GET "$U/api/analytics/overview" "$READ" > "$T/ov.srv"
 check "the API serves pushed data" [ "$(sed -n 1p "$T/ov.srv")" = 200 ]
 BEFORE=$(totals daily "$SRV")
 
+# sessions: prompt counts, bounds and projects on the server = the union's
+prompts() { # prompts DB -> {sessionId: [userMessages, first, last, project]} of the session report
+  if [ "$1" = "$SRV" ]; then aiu session --db "$1" --no-sync --json; else local_aiu session --db "$1" --no-sync --json; fi |
+    python3 -c "import json,sys; print(json.dumps({s['sessionId']: [s['userMessages'], s['firstActivity'], s['lastActivity'], s['projectPath']] for s in json.load(sys.stdin)['sessions']}, sort_keys=True))"
+}
+prompts "$SRV" > "$T/pr.srv"; prompts "$T/u.db" > "$T/pr.u"
+same_prompts() { python3 - "$1" "$2" "${3:-}" <<'PY'
+import json, sys
+srv, u = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+bump = json.loads(sys.argv[3]) if sys.argv[3] else {}
+want = {k: [v[0] + bump.get(k, [0])[0]] + (bump[k][1:] if k in bump else v[1:]) for k, v in u.items()}
+bad = {k: (srv.get(k), want.get(k)) for k in set(srv) | set(want) if srv.get(k) != want.get(k)}
+ok = srv and not bad and sum(v[0] for v in srv.values()) > 100
+print("ok" if ok else "sessions %d/%d, prompts %d, differing %s" % (len(srv), len(want), sum(v[0] for v in srv.values()), list(bad.items())[:4]))
+PY
+}
+check "server sessions equal the union's: prompt counts (not 0, not summed over machines), bounds, projects" [ "$(same_prompts "$T/pr.srv" "$T/pr.u")" = ok ]
+check "server project prompt totals equal the union's" [ "$(aiu projects --db "$SRV" --no-sync --json | python3 -c "import json,sys; print(sorted((p['project'], p['userMessages']) for p in json.load(sys.stdin)['projects']))")" = "$(local_aiu projects --db "$T/u.db" --no-sync --json | python3 -c "import json,sys; print(sorted((p['project'], p['userMessages']) for p in json.load(sys.stdin)['projects']))")" ]
+check "machine 1 sent its sessions, new to the server" [ "$(jget "$T/p1.json" "0 < d['sessionsUpdated'] <= d['sessionsSent'] and d['sessionsUnknown'] == 0")" = True ]
+check "machine 2's overlapping sessions raised nothing" [ "$(jget "$T/p2.json" "0 < d['sessionsUpdated'] < d['sessionsSent'] and d['sessionsUnknown'] == 0")" = True ]
+
 push "$T/m1.db" "$U" "$ING_A" > "$T/p3.json" 2>/dev/null
-check "a re-push sends nothing" [ "$(jget "$T/p3.json" "d['sent']")" = 0 ]
+check "a re-push sends nothing" [ "$(jget "$T/p3.json" "d['sent'] == 0 and d['sessionsSent'] == 0")" = True ]
 # the same server under another URL is another checkpoint: everything is sent again
 push "$T/m2.db" "http://localhost:${U##*:}" "$ING_B" > "$T/p4.json" 2>/dev/null
 check "records pushed twice are all duplicates" [ "$(jget "$T/p4.json" "d['sent'] > 0 and d['duplicate'] == d['sent'] and d['new'] == 0")" = True ]
+check "session counts pushed twice raise nothing" [ "$(jget "$T/p4.json" "d['sessionsSent'] > 0 and d['sessionsUpdated'] == 0")" = True ]
 check "and totals do not move" [ "$(totals daily "$SRV")" = "$BEFORE" ]
+prompts "$SRV" > "$T/pr.srv2"
+check "and prompt counts do not move" cmp -s "$T/pr.srv" "$T/pr.srv2"
+
+# a session grows on machine 1 (one more prompt): only its count is sent again
+GROW=$(python3 - "$T/m1/projects" "$T/m2/projects" "$T/pr.u" <<'PY'
+import json, os, sys
+m2 = {f for _, _, fs in os.walk(sys.argv[2]) for f in fs}
+listed = json.load(open(sys.argv[3]))  # sessions of the session report (with requests)
+for root, _, fs in sorted(os.walk(sys.argv[1])):
+    for f in sorted(fs):
+        if not f.endswith(".jsonl") or f not in m2 or "subagents" in root: continue
+        p = os.path.join(root, f)
+        for line in open(p, errors="replace"):
+            try: d = json.loads(line)
+            except ValueError: continue
+            if d.get("type") == "user" and d.get("sessionId") in listed and d.get("cwd"):
+                print(p + "\t" + d["sessionId"] + "\t" + d["cwd"]); sys.exit(0)
+PY
+)
+IFS=$'\t' read -r GFILE GSID GCWD <<< "$GROW"
+check "a transcript shared by both machines to grow" [ -n "$GSID" ]
+GLAST=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][2])" "$T/pr.u" "$GSID")
+python3 - "$GFILE" "$GSID" "$GCWD" <<'PY'
+import json, sys
+with open(sys.argv[1], "a") as f:
+    f.write(json.dumps({"type": "user", "uuid": "9b0e2b1c-push-test-grow-0001", "sessionId": sys.argv[2],
+                        "cwd": sys.argv[3], "timestamp": "2030-01-02T03:04:05.000Z", "isSidechain": False,
+                        "message": {"role": "user", "content": "one more prompt"}}) + "\n")
+PY
+local_aiu sync --db "$T/m1.db" --claude-dir "$T/m1" -q
+push "$T/m1.db" "$U" "$ING_A" > "$T/p5.json" 2>/dev/null
+check "the grown session's count alone is sent, and raised" [ "$(jget "$T/p5.json" "d['sent'] == 0 and d['sessionsSent'] == 1 and d['sessionsUpdated'] == 1")" = True ]
+prompts "$SRV" > "$T/pr.srv3"
+check "the server has the grown session (count + 1, later end), every other session unchanged" [ "$(same_prompts "$T/pr.srv3" "$T/pr.u" "{\"$GSID\": [1, \"$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]][1])" "$T/pr.u" "$GSID")\", \"2030-01-02T03:04:05.000Z\", \"$GCWD\"]}")" = ok ]
+# machine 2 (the older copy, one prompt fewer) pushes again: nothing is lowered
+push "$T/m2.db" "http://localhost:${U##*:}/" "$ING_B" > "$T/p6.json" 2>/dev/null
+prompts "$SRV" > "$T/pr.srv4"
+check "a second machine's lower count never lowers it" cmp -s "$T/pr.srv3" "$T/pr.srv4"
+# raw: a lower count, an unknown session, a bad entry, a new session of prompts only
+proj_prompts() { aiu projects --db "$SRV" --no-sync --json | python3 -c "import json,sys; print([p['userMessages'] for p in json.load(sys.stdin)['projects'] if p['project'] == sys.argv[1]])" "$GCWD"; }
+PP0=$(proj_prompts)
+printf '{"version":1,"records":[],"sessions":[{"sessionId":"%s","userMessages":1},{"sessionId":"no-such-session","userMessages":5},{"sessionId":"x","userMessages":-2},{"sessionId":"push-test-prompts-only","userMessages":4,"project":"%s","firstTs":1750000000000,"lastTs":1750000060000}]}' "$GSID" "$GCWD" > "$T/s1.json"
+http POST "$U/api/ingest/usage" "$ING_A" "$T/s1.json" > "$T/hs"
+sed 1d "$T/hs" > "$T/hs.json"
+check "session entries: lower unchanged, unknown counted, bad rejected with its field, one created" [ "$(jget "$T/hs.json" "(d['data']['sessions'], d['data']['rejected'], d['data']['errors'][0]['field'])")" = "({'received': 3, 'created': 1, 'updated': 0, 'unchanged': 1, 'unknown': 1}, 1, 'sessions.userMessages')" ]
+prompts "$SRV" > "$T/pr.srv5"
+check "and no session moved" cmp -s "$T/pr.srv3" "$T/pr.srv5"
+check "the prompts-only session's 4 prompts count in its project's ($PP0 before)" [ "$(proj_prompts)" = "[$(( ${PP0//[^0-9]/} + 4 ))]" ]
+BEFORE=$(totals daily "$SRV")
 
 # refused pushes: no token, wrong token, read-only, admin without a person
 check "push without a token is refused" bash -c "! env -u AIU_TEST_REQUIRE_PG '$AIU_BIN' push --db '$T/m3.db' --server '$U' --no-sync 2>'$T/r0.err'"
@@ -149,6 +223,7 @@ class H(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get('Content-Length', 0)); b = self.rfile.read(n)
         open(sys.argv[1], 'ab').write(b + b'\n')
         recs = json.loads(b)['records']
+        # answers like a server that predates session counts (no "sessions")
         body = json.dumps({"success": True, "data": {"new": len(recs), "replaced": 0, "duplicate": 0, "rejected": 0, "errors": []}}).encode()
         self.send_response(200); self.send_header('Content-Type', 'application/json'); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
     def log_message(self, *a): pass
@@ -179,18 +254,28 @@ for root, _, fs in os.walk(sys.argv[2]):
                         if isinstance(b.get(k), str) and len(b[k]) > 20: texts.add(b[k])
 allowed = {'messageId', 'requestId', 'timestamp', 'sessionId', 'project', 'model', 'sidechain',
            'fast', 'serviceTier', 'usage', 'tools'} | ({'path'} if sys.argv[3] == 'paths' else set())
-n = 0
+n = ns = 0
 for line in open(sys.argv[1]):
     if not line.strip(): continue
-    for r in json.loads(line)['records']:
+    body = json.loads(line)
+    assert set(body) <= {'version', 'records', 'sessions'}, set(body)
+    for s in body.get('sessions', []):
+        ns += 1
+        assert {'sessionId', 'userMessages'} <= set(s) <= {'sessionId', 'userMessages', 'project', 'firstTs', 'lastTs'}, s
+        assert all(isinstance(s[k], int) for k in ('userMessages', 'firstTs', 'lastTs') if k in s), s
+        assert s['sessionId'] not in texts and s.get('project') not in texts and len(s['sessionId']) < 300, s
+    for r in body['records']:
         n += 1
         assert set(r) <= allowed, set(r) - allowed
         assert all(isinstance(v, int) for v in r['usage'].values())
         for v in [r['messageId'], r['requestId'], r['sessionId'], r['project'], r['model']] + [t['name'] for t in r['tools']]:
             assert v not in texts and len(v) < 300, v
-print(n)
+assert n > 0 and ns > 0, (n, ns)
+print(n, ns)
 PY2
 check "only numbers and identifiers are sent (no message text)" python3 "$T/what.py" "$T/cap.body" "$T/m3" nopaths
+local_aiu push --db "$T/m3.db" --server "$CU" --token "$ING_A" --no-sync --json > "$T/p7.json" 2>/dev/null
+check "a server that does not answer session counts: they are not checkpointed (sent again), records are" [ "$(jget "$T/p7.json" "d['sent'] == 0 and d['sessionsSent'] > 0 and d['sessionsUpdated'] == 0")" = True ]
 : > "$T/cap.body"
 local_aiu push --db "$T/m3.db" --server "http://localhost:$(cat "$T/cap.port")/" --token "$ING_A" --no-sync --include-paths -q
 check "with --include-paths transcript paths are sent" grep -q '"path":"[^"]*\.jsonl"' "$T/cap.body"

@@ -2,7 +2,8 @@
  * /api/ingest/usage): any bytes must parse or fail with an error message;
  * every delivered record is an assistant record with a time in range,
  * non-negative counts, non-empty ids within their caps and at most 64 tool
- * calls; every rejected record names a field. */
+ * calls; every delivered session entry has a non-empty id and a project
+ * within their caps, a count in range and ordered bounds; every rejected record or session names a field. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +34,19 @@ static int rec(void *ctx, size_t index, const struct cc_record *r, const char *p
 	return 0;
 }
 
+static int sess(void *ctx, size_t index, const struct push_session *ps, struct aiu_err *err)
+{
+	(void)ctx;
+	(void)index;
+	(void)err;
+	if (!ps->session_id || !*ps->session_id || strlen(ps->session_id) > 127 || !ps->project ||
+	    strlen(ps->project) > 4096 || ps->user_msgs < 0 || ps->user_msgs > PUSH_MAX_USER_MSGS ||
+	    ps->first_ts < 0 || ps->last_ts < 0 ||
+	    (ps->first_ts && ps->last_ts && ps->last_ts < ps->first_ts))
+		abort();
+	return 0;
+}
+
 static void bad(void *ctx, size_t index, const char *field, const char *msg)
 {
 	(void)ctx;
@@ -43,7 +57,7 @@ static void bad(void *ctx, size_t index, const char *field, const char *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct push_sink sink = { NULL, rec, bad };
+	const struct push_sink sink = { NULL, rec, bad, sess };
 	struct aiu_err err;
 	memset(&err, 0, sizeof(err));
 	if (push_wire_parse((const char *)data, size, &sink, &err) < 0 && !err.msg[0])

@@ -278,9 +278,27 @@ static void test_usage_scan_pages(void **state)
 
 struct wire_ctx {
 	struct cc_apply *a;
-	int good, bad;
+	int good, bad, sessions;
 	char bad_field[32];
+	char sess_id[8][32], sess_project[8][32];
+	int64_t sess_n[8], sess_first[8], sess_last[8];
 };
+
+static int wire_sess(void *ctx, size_t index, const struct push_session *ps, struct aiu_err *err)
+{
+	struct wire_ctx *w = ctx;
+	(void)err;
+	assert_int_equal(index, w->sessions + w->bad); /* in body order, bad ones skipped */
+	if (w->sessions < 8) {
+		str_copy(w->sess_id[w->sessions], ps->session_id, sizeof(w->sess_id[0]));
+		str_copy(w->sess_project[w->sessions], ps->project, sizeof(w->sess_project[0]));
+		w->sess_n[w->sessions] = ps->user_msgs;
+		w->sess_first[w->sessions] = ps->first_ts;
+		w->sess_last[w->sessions] = ps->last_ts;
+	}
+	w->sessions++;
+	return 0;
+}
 
 static int wire_rec(void *ctx, size_t index, const struct cc_record *r, const char *path,
 		    struct aiu_err *err)
@@ -313,7 +331,7 @@ static void test_wire_roundtrip_dedupe(void **state)
 	struct jsonw w;
 	struct cc_apply a;
 	struct wire_ctx wc;
-	const struct push_sink sink = { &wc, wire_rec, wire_bad };
+	const struct push_sink sink = { &wc, wire_rec, wire_bad, wire_sess };
 
 	memset(&u, 0, sizeof(u));
 	memset(&nm, 0, sizeof(nm));
@@ -379,6 +397,91 @@ static void test_wire_roundtrip_dedupe(void **state)
 	assert_int_equal(push_wire_parse("{\"version\":2,\"records\":[]}", 26, &sink, &f->err), AIU_EPARSE);
 	assert_int_equal(push_wire_parse("{\"version\":1}", 13, &sink, &f->err), AIU_EPARSE);
 	assert_int_equal(push_wire_parse("{\"version\":1,\"records\":[]}", 26, &sink, &f->err), 0);
+	assert_int_equal(wc.sessions, 0);
+}
+
+/* Session prompt counts: the writer's output parses back; bad entries are
+ * reported with their field and skipped; envelope limits. */
+static void test_wire_sessions(void **state)
+{
+	struct wire_ctx wc;
+	const struct push_sink sink = { &wc, wire_rec, wire_bad, wire_sess };
+	struct aiu_err err = { 0 };
+	struct buf b;
+	struct jsonw w;
+	static const char *const bad[] = {
+		"{\"userMessages\":3}",                          /* no id */
+		"{\"sessionId\":\"\",\"userMessages\":3}",         /* empty id */
+		"{\"sessionId\":\"s\"}",                           /* no count */
+		"{\"sessionId\":\"s\",\"userMessages\":-1}",       /* negative */
+		"{\"sessionId\":\"s\",\"userMessages\":1000000001}",
+		"{\"sessionId\":\"s\",\"userMessages\":\"3\"}",
+		"7",
+		"{\"sessionId\":\"s\",\"userMessages\":3,\"project\":5}",
+		"{\"sessionId\":\"s\",\"userMessages\":3,\"firstTs\":12}",
+		"{\"sessionId\":\"s\",\"userMessages\":3,\"lastTs\":9000000000000}",
+		"{\"sessionId\":\"s\",\"userMessages\":3,\"firstTs\":1750000000001,\"lastTs\":1750000000000}",
+	};
+	static const char *const field[] = { "sessions.sessionId", "sessions.sessionId",
+		"sessions.userMessages", "sessions.userMessages", "sessions.userMessages",
+		"sessions.userMessages", "sessions", "sessions.project", "sessions.firstTs",
+		"sessions.lastTs", "sessions.lastTs" };
+	(void)state;
+	buf_init(&b, 1 << 16);
+	jw_init(&w, &b, false);
+	jw_obj(&w);
+	jw_key(&w, "version");
+	jw_int(&w, 1);
+	jw_key(&w, "records");
+	jw_arr(&w);
+	jw_end(&w);
+	jw_key(&w, "sessions");
+	jw_arr(&w);
+	push_wire_session(&w, &(struct push_session){ "sess-a", "/home/a/p", 12, 1750000000000LL,
+						     1750000900000LL });
+	push_wire_session(&w, &(struct push_session){ "sess-\"b\"", "", 0, 0, 0 });
+	jw_end(&w);
+	jw_end(&w);
+	assert_true(jw_ok(&w));
+	memset(&wc, 0, sizeof(wc));
+	assert_int_equal(push_wire_parse(b.p, b.len, &sink, &err), 0);
+	assert_int_equal(wc.sessions, 2);
+	assert_int_equal(wc.good, 0);
+	assert_string_equal(wc.sess_id[0], "sess-a");
+	assert_string_equal(wc.sess_project[0], "/home/a/p");
+	assert_int_equal(wc.sess_n[0], 12);
+	assert_int_equal(wc.sess_first[0], 1750000000000LL);
+	assert_int_equal(wc.sess_last[0], 1750000900000LL);
+	assert_string_equal(wc.sess_id[1], "sess-\"b\"");
+	assert_string_equal(wc.sess_project[1], ""); /* left out: not sent */
+	assert_int_equal(wc.sess_n[1], 0);
+	assert_int_equal(wc.sess_first[1], 0);
+	assert_int_equal(wc.sess_last[1], 0);
+	assert_null(strstr(b.p, "\"project\":\"\"")); /* an empty project is not written */
+	buf_release(&b);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char body[320];
+		int n = snprintf(body, sizeof(body), "{\"version\":1,\"records\":[],\"sessions\":[%s,"
+				 "{\"sessionId\":\"ok\",\"userMessages\":2}]}", bad[i]);
+		memset(&wc, 0, sizeof(wc));
+		assert_int_equal(push_wire_parse(body, (size_t)n, &sink, &err), 0);
+		assert_int_equal(wc.bad, 1);
+		assert_string_equal(wc.bad_field, field[i]);
+		assert_int_equal(wc.sessions, 1);
+		assert_string_equal(wc.sess_id[0], "ok");
+	}
+	/* a sessions member that is not an array, and too many sessions */
+	assert_int_equal(push_wire_parse("{\"version\":1,\"records\":[],\"sessions\":{}}", 40, &sink, &err),
+			 AIU_EPARSE);
+	assert_non_null(strstr(err.msg, "body.sessions"));
+	buf_init(&b, 1 << 20);
+	buf_puts(&b, "{\"version\":1,\"records\":[],\"sessions\":[");
+	for (int i = 0; i <= PUSH_MAX_SESSIONS; i++)
+		buf_puts(&b, i ? ",{}" : "{}");
+	buf_puts(&b, "]}");
+	assert_false(b.failed);
+	assert_int_equal(push_wire_parse(b.p, b.len, &sink, &err), AIU_ELIMIT);
+	buf_release(&b);
 }
 
 int main(void)
@@ -391,6 +494,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_push_ops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_scan_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wire_roundtrip_dedupe, setup, teardown),
+		cmocka_unit_test(test_wire_sessions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
