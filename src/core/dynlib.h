@@ -74,6 +74,29 @@ bool dynlib_loaded(struct dynlib *lib);
 /* Why the last dynlib_load(lib) failed ("" if it did not). */
 const char *dynlib_error(const struct dynlib *lib);
 
+/* For src/core/lib_*.c. Each keeps its resolved functions in a struct named
+ * F whose members carry the functions' own names and types:
+ *     #define SYMS(X) X(PQexec) X(PQclear)
+ *     static struct pq_fns { SYMS(DYNLIB_FN_PTR) } F;
+ *     #define SYM(name) DYNLIB_SYM(struct pq_fns, name)
+ *     static const struct dynlib_sym syms[] = { SYMS(SYM) };
+ * (name) in parentheses: some libraries make their functions macros too. */
+#define DYNLIB_FN_PTR(name) __typeof__(&(name)) name;
+#define DYNLIB_SYM(type, name) { #name, offsetof(type, name) },
+/* A forwarder: name(params) calls F.name args once lib is loaded, else
+ * returns fail (the library's own failure value). */
+#define DYNLIB_FWD(lib, ret, name, params, args, fail)                             \
+	ret(name) params                                                           \
+	{                                                                          \
+		return dynlib_ready(&(lib)) ? F.name args : (fail);                \
+	}
+#define DYNLIB_FWD_VOID(lib, name, params, args)                                   \
+	void(name) params                                                          \
+	{                                                                          \
+		if (dynlib_ready(&(lib)))                                          \
+			F.name args;                                               \
+	}
+
 /* The four libraries (defined in src/core/lib_*.c). */
 extern struct dynlib dynlib_curl, dynlib_pq, dynlib_mhd, dynlib_archive;
 

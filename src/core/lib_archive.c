@@ -19,22 +19,16 @@
 	X(archive_error_string) X(archive_entry_pathname) X(archive_entry_filetype) \
 	X(archive_entry_size) X(archive_entry_size_is_set)
 
-#define FN_PTR(name) __typeof__(&(name)) name;
 static struct archive_fns {
-	ARCHIVE_SYMS(FN_PTR)
+	ARCHIVE_SYMS(DYNLIB_FN_PTR)
 } F;
-#define SYM(name) { #name, offsetof(struct archive_fns, name) },
+#define SYM(name) DYNLIB_SYM(struct archive_fns, name)
 static const struct dynlib_sym syms[] = { ARCHIVE_SYMS(SYM) };
 
 struct dynlib dynlib_archive =
 	DYNLIB_INIT(AIU_SONAME_ARCHIVE, "libarchive13", syms, &F, NULL, NULL);
 
-#define OK() dynlib_ready(&dynlib_archive)
-#define FWD(ret, name, params, args, fail)                                         \
-	ret(name) params                                                           \
-	{                                                                          \
-		return OK() ? F.name args : (fail);                                \
-	}
+#define FWD(ret, name, params, args, fail) DYNLIB_FWD(dynlib_archive, ret, name, params, args, fail)
 
 /* The entry point: every other call needs the handle it returns. */
 FWD(struct archive *, archive_read_new, (void), (), NULL)

@@ -18,12 +18,10 @@
 	X(curl_easy_getinfo) X(curl_easy_reset) X(curl_easy_strerror)              \
 	X(curl_slist_append) X(curl_slist_free_all) X(curl_getdate)
 
-/* (name) in parentheses: curl.h makes some of them function-like macros */
-#define FN_PTR(name) __typeof__(&(name)) name;
 static struct curl_fns {
-	CURL_SYMS(FN_PTR)
+	CURL_SYMS(DYNLIB_FN_PTR)
 } F;
-#define SYM(name) { #name, offsetof(struct curl_fns, name) },
+#define SYM(name) DYNLIB_SYM(struct curl_fns, name)
 static const struct dynlib_sym syms[] = { CURL_SYMS(SYM) };
 
 /* Once per process, before the first handle (libcurl >= 7.84 makes this

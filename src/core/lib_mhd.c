@@ -21,22 +21,17 @@
 	X(MHD_create_response_from_buffer_with_free_callback_cls)                  \
 	X(MHD_add_response_header) X(MHD_queue_response) X(MHD_destroy_response)
 
-#define FN_PTR(name) __typeof__(&(name)) name;
 static struct mhd_fns {
-	MHD_SYMS(FN_PTR)
+	MHD_SYMS(DYNLIB_FN_PTR)
 } F;
-#define SYM(name) { #name, offsetof(struct mhd_fns, name) },
+#define SYM(name) DYNLIB_SYM(struct mhd_fns, name)
 static const struct dynlib_sym syms[] = { MHD_SYMS(SYM) };
 
 struct dynlib dynlib_mhd =
 	DYNLIB_INIT(AIU_SONAME_MHD, "libmicrohttpd12", syms, &F, NULL, NULL);
 
 #define OK() dynlib_ready(&dynlib_mhd)
-#define FWD(ret, name, params, args, fail)                                         \
-	ret(name) params                                                           \
-	{                                                                          \
-		return OK() ? F.name args : (fail);                                \
-	}
+#define FWD(ret, name, params, args, fail) DYNLIB_FWD(dynlib_mhd, ret, name, params, args, fail)
 
 /* The entry point: every other call needs the daemon it returns. The
  * options list is forwarded whole through the _va variant. */

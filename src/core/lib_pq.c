@@ -20,28 +20,16 @@
 	X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetlength) X(PQgetisnull)      \
 	X(PQfreemem) X(PQunescapeBytea) X(pg_char_to_encoding)
 
-#define FN_PTR(name) __typeof__(&(name)) name;
 static struct pq_fns {
-	PQ_SYMS(FN_PTR)
+	PQ_SYMS(DYNLIB_FN_PTR)
 } F;
-#define SYM(name) { #name, offsetof(struct pq_fns, name) },
+#define SYM(name) DYNLIB_SYM(struct pq_fns, name)
 static const struct dynlib_sym syms[] = { PQ_SYMS(SYM) };
 
 struct dynlib dynlib_pq = DYNLIB_INIT(AIU_SONAME_PQ, "libpq5", syms, &F, NULL, NULL);
 
-#define OK() dynlib_ready(&dynlib_pq)
-/* name(params) forwards args, or returns fail when libpq is missing */
-#define FWD(ret, name, params, args, fail)                                         \
-	ret(name) params                                                           \
-	{                                                                          \
-		return OK() ? F.name args : (fail);                                \
-	}
-#define FWD_VOID(name, params, args)                                               \
-	void(name) params                                                          \
-	{                                                                          \
-		if (OK())                                                          \
-			F.name args;                                               \
-	}
+#define FWD(ret, name, params, args, fail) DYNLIB_FWD(dynlib_pq, ret, name, params, args, fail)
+#define FWD_VOID(name, params, args) DYNLIB_FWD_VOID(dynlib_pq, name, params, args)
 
 /* The entry points: without a connection or a parsed conninfo, no other
  * function can be reached, so these are where a missing libpq shows. */
