@@ -27,6 +27,7 @@
 
 #define COMMIT_BYTES_DEFAULT ((int64_t)1 << 30)
 #define PLAN_CHUNK 2048
+#define BULK_BYTES ((int64_t)64 << 20) /* see the bulk_mode call */
 
 /* What the planner decided for one changed file. */
 struct plan {
@@ -430,10 +431,6 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
 		goto out;
 	cc_apply_set_fresh(&c.ap, empty);
-	if (empty) {
-		s->ops->bulk_mode(s, true);
-		bulk = true;
-	}
 
 	/* 1a. which files may need work (for progress totals) */
 	if (fl.n > UINT32_MAX) {
@@ -457,6 +454,18 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 		c.total_bytes += bytes;
 	}
 	rc = AIU_OK;
+	/* A first sync, or a large one (a catch-up of a long history), may
+	 * trade concurrent readers for speed: in WAL mode every page the
+	 * cache spills mid-transaction is appended to the WAL again, and an
+	 * incremental sync into a large store spills a page for almost every
+	 * row (random usage keys), so the WAL and its lookups grow with the
+	 * rows; a rollback journal writes each page's original once and then
+	 * overwrites the page in place. The switch fails (the sync stays in
+	 * WAL mode) while another connection has the store open. */
+	if (empty || c.total_bytes >= BULK_BYTES) {
+		s->ops->bulk_mode(s, true);
+		bulk = true;
+	}
 	res->files_changed = (int64_t)ntodo;
 	report_progress(&c);
 	c.tty = o->progress && isatty(2);
