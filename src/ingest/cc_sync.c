@@ -27,7 +27,7 @@
 
 #define COMMIT_BYTES_DEFAULT ((int64_t)1 << 30)
 #define PLAN_CHUNK 2048
-#define BULK_BYTES ((int64_t)64 << 20) /* see the bulk_mode call */
+#define LARGE_BYTES ((int64_t)64 << 20) /* see the large_write call */
 
 /* What the planner decided for one changed file. */
 struct plan {
@@ -399,7 +399,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	uint32_t *todo = NULL;      /* indexes into fl of files that may need work */
 	struct cc_sync_opts opts = *o;
 	size_t ntodo = 0, nplans = 0, planned = 0;
-	bool empty = false, locked = false, bulk = false, stop = false;
+	bool empty = false, locked = false, bulk = false, large = false, stop = false;
 	double t0 = mono_now();
 	int rc;
 
@@ -431,6 +431,10 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
 		goto out;
 	cc_apply_set_fresh(&c.ap, empty);
+	/* a first sync takes the fast path; any other returns to normal mode
+	 * first (a no-op unless a first sync was killed half-way) */
+	s->ops->bulk_mode(s, empty);
+	bulk = empty;
 
 	/* 1a. which files may need work (for progress totals) */
 	if (fl.n > UINT32_MAX) {
@@ -454,17 +458,12 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 		c.total_bytes += bytes;
 	}
 	rc = AIU_OK;
-	/* A first sync, or a large one (a catch-up of a long history), may
-	 * trade concurrent readers for speed: in WAL mode every page the
-	 * cache spills mid-transaction is appended to the WAL again, and an
-	 * incremental sync into a large store spills a page for almost every
-	 * row (random usage keys), so the WAL and its lookups grow with the
-	 * rows; a rollback journal writes each page's original once and then
-	 * overwrites the page in place. The switch fails (the sync stays in
-	 * WAL mode) while another connection has the store open. */
-	if (empty || c.total_bytes >= BULK_BYTES) {
-		s->ops->bulk_mode(s, true);
-		bulk = true;
+	/* A large sync into a non-empty store (a catch-up of a long history)
+	 * may trade concurrent readers for speed, as a first sync does: see
+	 * store_ops.large_write. */
+	if (!empty && c.total_bytes >= LARGE_BYTES && s->ops->large_write) {
+		s->ops->large_write(s, true);
+		large = true;
 	}
 	res->files_changed = (int64_t)ntodo;
 	report_progress(&c);
@@ -505,6 +504,8 @@ out:
 		rollback(&c);
 	if (bulk)
 		s->ops->bulk_mode(s, false);
+	if (large)
+		s->ops->large_write(s, false);
 	if (locked)
 		s->ops->sync_unlock(s);
 	res->st = c.ap.st;

@@ -443,7 +443,7 @@ struct store_ops {
 	int (*cursor_member_scan)(struct store *s,
 				  int (*cb)(void *ctx, const struct cursor_member *m), void *ctx,
 				  struct aiu_err *err);
-	/* The session report's rows, for streaming it (store/report_sqlite.c):
+	/* The session report's rows, for streaming it (store/scale_sqlite.c):
 	 * sessions with last_ts != 0 that have rollup_session rows with n > 0,
 	 * ordered by (last_ts, uuid) (both descending when desc), one callback
 	 * per session with those rows in (model_id, variant) order. The
@@ -454,6 +454,14 @@ struct store_ops {
 				   int (*cb)(void *ctx, const struct session_row *r,
 					     const struct session_rollup_row *rr, size_t n),
 				   void *ctx, struct aiu_err *err);
+	/* A sync about to write a large batch into a non-empty store may trade
+	 * concurrent readers for speed (SQLite: a rollback journal, because in
+	 * WAL mode every page the cache spills mid-transaction is appended to
+	 * the WAL again, and random usage keys spill about a page per row into
+	 * a big store). Best effort (it stays as it is while another
+	 * connection has the store open); on=false restores normal mode. NULL
+	 * on a backend with nothing to gain. */
+	void (*large_write)(struct store *s, bool on);
 };
 
 struct store {
