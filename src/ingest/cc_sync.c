@@ -27,7 +27,6 @@
 
 #define COMMIT_BYTES_DEFAULT ((int64_t)1 << 30)
 #define PLAN_CHUNK 2048
-#define LARGE_BYTES ((int64_t)64 << 20) /* see the large_write call */
 
 /* What the planner decided for one changed file. */
 struct plan {
@@ -399,7 +398,7 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	uint32_t *todo = NULL;      /* indexes into fl of files that may need work */
 	struct cc_sync_opts opts = *o;
 	size_t ntodo = 0, nplans = 0, planned = 0;
-	bool empty = false, locked = false, bulk = false, large = false, stop = false;
+	bool empty = false, locked = false, bulk = false, stop = false;
 	double t0 = mono_now();
 	int rc;
 
@@ -458,13 +457,6 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 		c.total_bytes += bytes;
 	}
 	rc = AIU_OK;
-	/* A large sync into a non-empty store (a catch-up of a long history)
-	 * may trade concurrent readers for speed, as a first sync does: see
-	 * store_ops.large_write. */
-	if (!empty && c.total_bytes >= LARGE_BYTES && s->ops->large_write) {
-		s->ops->large_write(s, true);
-		large = true;
-	}
 	res->files_changed = (int64_t)ntodo;
 	report_progress(&c);
 	c.tty = o->progress && isatty(2);
@@ -504,8 +496,6 @@ out:
 		rollback(&c);
 	if (bulk)
 		s->ops->bulk_mode(s, false);
-	if (large)
-		s->ops->large_write(s, false);
 	if (locked)
 		s->ops->sync_unlock(s);
 	res->st = c.ap.st;

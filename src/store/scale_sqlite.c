@@ -1,8 +1,6 @@
-/* scale_sqlite.c - SQLite backend ops for large stores (see store.h):
- * large_write, and the streaming read of the session report
- * (session_report_scan).
+/* scale_sqlite.c - SQLite backend ops for large stores (see store.h): the
+ * streaming read of the session report (session_report_scan).
  *
- * session_report_scan:
  * One statement joins sessions with their rollup_session rows and orders
  * them by (last_ts, uuid); SQLite sorts with a bounded in-memory buffer
  * (the page cache size) and merges larger sorts from temporary files, so
@@ -12,22 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Rollback-journal mode for a large sync into a non-empty store: a page
- * is journaled once and then overwritten in place however often the cache
- * spills it, where WAL mode appends it again at every spill. A kill leaves
- * a hot journal that SQLite rolls back on the next open (the last commit
- * stands). Unlike bulk_mode (first sync) the indexes stay. The switch
- * fails, and the sync stays in WAL mode, while another connection has the
- * store open. */
-void sq_large_write(struct store *s, bool on)
-{
-	struct sqlite_store *q = SQ(s);
-	if (strcmp(q->base.uri, ":memory:") == 0)
-		return;
-	sqlite3_exec(q->db, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL",
-		     NULL, NULL, NULL);
-}
 
 #define SQL_HEAD "SELECT s.id, s.uuid, s.project_id, s.first_ts, s.last_ts, s.user_msgs," \
 	" r.model_id, r.variant, r.n, r.input, r.output, r.cw5m, r.cw1h, r.cache_read," \

@@ -454,14 +454,6 @@ struct store_ops {
 				   int (*cb)(void *ctx, const struct session_row *r,
 					     const struct session_rollup_row *rr, size_t n),
 				   void *ctx, struct aiu_err *err);
-	/* A sync about to write a large batch into a non-empty store may trade
-	 * concurrent readers for speed (SQLite: a rollback journal, because in
-	 * WAL mode every page the cache spills mid-transaction is appended to
-	 * the WAL again, and random usage keys spill about a page per row into
-	 * a big store). Best effort (it stays as it is while another
-	 * connection has the store open); on=false restores normal mode. NULL
-	 * on a backend with nothing to gain. */
-	void (*large_write)(struct store *s, bool on);
 };
 
 struct store {

@@ -846,7 +846,6 @@ static const struct store_ops sqlite_ops = {
 	.org_tool_day_scan = sq_org_tool_day_scan,
 	.cursor_member_scan = sq_cursor_member_scan,
 	.session_report_scan = sq_session_report_scan,
-	.large_write = sq_large_write,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version

@@ -134,7 +134,6 @@ int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats
 		    struct aiu_err *err);
 
 /* scale_sqlite.c */
-void sq_large_write(struct store *s, bool on);
 int sq_session_report_scan(struct store *s, bool desc,
 			   int (*cb)(void *ctx, const struct session_row *r,
 				     const struct session_rollup_row *rr, size_t n),
