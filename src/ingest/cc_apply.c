@@ -64,11 +64,8 @@ void cc_apply_init(struct cc_apply *a, struct store *s)
 
 void cc_apply_set_fresh(struct cc_apply *a, bool fresh)
 {
-	a->fresh = false;
+	a->fresh = fresh;
 	bloom_release(&a->written);
-	/* without the filter a fresh run is just a normal one (always safe) */
-	if (fresh && bloom_init(&a->written, BLOOM_BYTES) == AIU_OK)
-		a->fresh = true;
 }
 
 /* Forget the maps and the fresh shortcut (after a rollback): from now on
@@ -255,7 +252,8 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 		*seen = kmap_get(&a->seen_usage, key);
 		if (*seen && (*seen)->ids != *ids)
 			continue; /* another request owns this key */
-		if (*seen || (a->fresh && !bloom_maybe(&a->written, (uint64_t)*key))) {
+		if (*seen || (a->fresh && (!a->written.bits ||
+					   !bloom_maybe(&a->written, (uint64_t)*key)))) {
 			/* the map knows; or a fresh store holds only this run's
 			 * keys and the filter says this one was never written */
 			*found = false;
@@ -276,7 +274,7 @@ static int seen_usage_put(struct cc_apply *a, int64_t key, uint32_t ids, int64_t
 	struct cc_seen *v = kmap_put(&a->seen_usage, &key, NULL);
 	if (!v)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory (dedupe map)");
-	if (a->fresh)
+	if (a->fresh && a->written.bits)
 		bloom_add(&a->written, (uint64_t)key);
 	v->ids = ids;
 	v->total = total;
@@ -522,6 +520,19 @@ static int bound_caches(struct cc_apply *a, struct aiu_err *err)
 	if (a->seen_usage.n >= SEEN_USAGE_MAX) {
 		if ((rc = flush_usage(a, err)) < 0)
 			return rc;
+		if (a->fresh && !a->written.bits) {
+			/* first eviction of a fresh run: until now the map held
+			 * every key written, so the filter starts with all of them
+			 * (a small first sync never pays for it); without the
+			 * filter a fresh run is just a normal one (always safe) */
+			if (bloom_init(&a->written, BLOOM_BYTES) < 0)
+				a->fresh = false;
+			for (size_t i = 0; a->fresh && i < a->seen_usage.cap; i++) {
+				const int64_t *k = kmap_key(&a->seen_usage, i);
+				if (k)
+					bloom_add(&a->written, (uint64_t)*k);
+			}
+		}
 		kmap_clear(&a->seen_usage);
 		a->evict_seen++;
 	}

@@ -45,7 +45,9 @@ struct cc_apply {
 	 * a "maybe" (a key seen before, or a false positive) asks the store. */
 	struct kmap seen_usage; /* usage key -> struct cc_seen */
 	struct kmap seen_keys;  /* prompt keys -> (nothing) */
-	struct bloom written;   /* fresh only: every usage key written this run */
+	struct bloom written;   /* fresh only: every usage key written this run,
+				 * from the first eviction of seen_usage on
+				 * (before it, seen_usage holds them all) */
 	bool fresh;
 	/* New prompt rows, inserted at flush time sorted by key (sorted B-tree
 	 * inserts are several times cheaper than random ones). */
