@@ -27,6 +27,48 @@ static const struct {
 	{ "tools", R_TOOLS, 0 },
 };
 
+/* The session report, streamed to stdout (render/report_out.h). Both
+ * passes of a table read one snapshot, so the widths fit the rows. */
+static int session_stream(struct cli_ctx *c, const struct report_opts *ro,
+			  const struct out_opts *oo, struct aiu_err *err)
+{
+	struct report_stream *rs = report_stream_new(REPORT_SESSION, oo, stdout);
+	struct report r;
+	bool snap = false;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if (!rs)
+		return aiu_errf(err, AIU_ENOMEM, "out of memory");
+	if (c->store->ops->read_begin && (rc = c->store->ops->read_begin(c->store, err)) < 0)
+		goto out;
+	snap = c->store->ops->read_begin != NULL;
+	if (report_stream_measuring(rs)) {
+		if ((rc = report_session_stream(c->store, &c->pricing, ro, report_stream_row, rs,
+						&r, err)) != 0 ||
+		    (rc = report_stream_measured(rs, &r)) < 0)
+			goto out;
+		report_free(&r);
+	}
+	if ((rc = report_session_stream(c->store, &c->pricing, ro, report_stream_row, rs, &r,
+					err)) != 0 ||
+	    (rc = report_stream_end(rs, &r)) < 0)
+		goto out;
+	if (r.nunpriced && oo->fmt != OUT_TABLE)
+		for (size_t k = 0; k < r.nunpriced; k++)
+			fprintf(stderr, "aiusage: warning: no price for model '%s'\n", r.unpriced[k]);
+out:
+	if (rc > 0)
+		rc = AIU_EIO; /* a row callback stopped the scan: it only stops on failure */
+	if (rc < 0 && !err->msg[0])
+		aiu_errf(err, rc, "writing the report failed: %s", aiu_strerror(rc));
+	if (snap)
+		c->store->ops->read_end(c->store);
+	report_free(&r);
+	report_stream_free(rs);
+	return rc;
+}
+
 int cmd_report(struct cli_ctx *c)
 {
 	struct aiu_err err = { 0 };
@@ -65,6 +107,11 @@ int cmd_report(struct cli_ctx *c)
 	ro.desc = c->desc;
 	ro.week_start = c->week_start;
 
+	if (reports[i].kind == REPORT_SESSION && reports[i].k == R_PERIOD) {
+		/* one row per session: streamed, memory does not grow with them */
+		rc = session_stream(c, &ro, &oo, &err);
+		goto out;
+	}
 	switch (reports[i].k) {
 	case R_PERIOD: {
 		struct report r;

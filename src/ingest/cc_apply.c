@@ -36,8 +36,15 @@ struct cc_pend_msg {
 };
 
 
-#define SEEN_USAGE_MAX 400000
-#define SEEN_KEYS_MAX 800000
+/* Bounded memory: every cache below has a fixed cap, so a sync's memory
+ * does not grow with the number of rows, sessions or files it reads (the
+ * store holds the truth; a cache only saves round trips). At these caps
+ * the caches together stay under ~25 MiB (kmap slots at load <= 3/4). */
+#define SEEN_USAGE_MAX 65536     /* recent usage keys (exact dedupe without a lookup) */
+#define SEEN_KEYS_MAX 65536      /* recent prompt keys */
+#define SESS_CACHE_MAX 4096      /* cached sessions; dirty ones are written on eviction */
+#define ROLLUP_PEND_MAX 16384    /* pending deltas per rollup map before they are written */
+#define BLOOM_BYTES ((size_t)4 << 20) /* 32 Mbit: ~1e-3 false positives at 1M keys */
 #define PEND_USAGE_MAX 4096
 #define SEED_PROMPT 0x70726f6d7074ULL  /* key spaces of prompts and tool uses */
 #define SEED_TOOL 0x746f6f6c757365ULL
@@ -58,10 +65,11 @@ void cc_apply_init(struct cc_apply *a, struct store *s)
 void cc_apply_set_fresh(struct cc_apply *a, bool fresh)
 {
 	a->fresh = fresh;
+	bloom_release(&a->written);
 }
 
-/* Forget the maps (over their cap, or after a rollback): from now on the
- * store is asked. Pending usage rows must be written first (see below). */
+/* Forget the maps and the fresh shortcut (after a rollback): from now on
+ * the store is asked. */
 static void seen_reset(struct cc_apply *a)
 {
 	kmap_clear(&a->seen_usage);
@@ -78,6 +86,7 @@ void cc_apply_release(struct cc_apply *a)
 	kmap_release(&a->seen_usage);
 	kmap_release(&a->seen_keys);
 	kmap_release(&a->pusage_idx);
+	bloom_release(&a->written);
 	free(a->pmsg);
 	free(a->pusage);
 }
@@ -243,8 +252,11 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 		*seen = kmap_get(&a->seen_usage, key);
 		if (*seen && (*seen)->ids != *ids)
 			continue; /* another request owns this key */
-		if (*seen || a->fresh) {
-			*found = false; /* the map knows (a fresh store holds nothing else) */
+		if (*seen || (a->fresh && (!a->written.bits ||
+					   !bloom_maybe(&a->written, (uint64_t)*key)))) {
+			/* the map knows; or a fresh store holds only this run's
+			 * keys and the filter says this one was never written */
+			*found = false;
 			return AIU_OK;
 		}
 		if ((rc = a->s->ops->usage_get(a->s, *key, old, found, err)) < 0)
@@ -262,6 +274,8 @@ static int seen_usage_put(struct cc_apply *a, int64_t key, uint32_t ids, int64_t
 	struct cc_seen *v = kmap_put(&a->seen_usage, &key, NULL);
 	if (!v)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory (dedupe map)");
+	if (a->fresh && a->written.bits)
+		bloom_add(&a->written, (uint64_t)key);
 	v->ids = ids;
 	v->total = total;
 	v->sidechain = sidechain;
@@ -274,7 +288,7 @@ static bool seen_key(struct cc_apply *a, int64_t key)
 	if (kmap_get(&a->seen_keys, &key))
 		return true;
 	if (!kmap_put(&a->seen_keys, &key, NULL))
-		seen_reset(a); /* out of memory: safe, the store dedupes too */
+		kmap_clear(&a->seen_keys); /* out of memory: safe, the store dedupes too */
 	return false;
 }
 
@@ -473,6 +487,72 @@ static int apply_usage(struct cc_apply *a, const struct cc_record *r, struct cc_
 	return seen_usage_put(a, u.key, ids, nt, u.sidechain, err);
 }
 
+static int flush_rollups(struct cc_apply *a, struct aiu_err *err);
+
+/* Writes the dirty cached sessions (inside the caller's transaction). */
+static int sessions_write(struct cc_apply *a, struct aiu_err *err)
+{
+	int rc;
+	for (size_t i = 0; i < a->sessions.cap; i++) {
+		struct cc_sess *cs;
+		if (!kmap_key(&a->sessions, i))
+			continue;
+		cs = kmap_val(&a->sessions, i);
+		if (cs->dirty && (rc = a->s->ops->session_put(a->s, &cs->row, err)) < 0)
+			return rc;
+		cs->dirty = false;
+	}
+	return AIU_OK;
+}
+
+/* Bounded memory: a cache at its cap is written through the store (same
+ * transaction) and emptied. Runs between records, so no pointer into a
+ * map is live. What each step needs first:
+ *   - usage keys: the pending usage rows they describe are written, so a
+ *     key missing from the map is answered by the store;
+ *   - sessions: pending prompts are written first (they bump the cached
+ *     session's prompt count), then the dirty sessions;
+ *   - rollup deltas: additive upserts, so writing them in several parts
+ *     gives the same rows as writing them once. */
+static int bound_caches(struct cc_apply *a, struct aiu_err *err)
+{
+	int rc;
+	if (a->seen_usage.n >= SEEN_USAGE_MAX) {
+		if ((rc = flush_usage(a, err)) < 0)
+			return rc;
+		if (a->fresh && !a->written.bits) {
+			/* first eviction of a fresh run: until now the map held
+			 * every key written, so the filter starts with all of them
+			 * (a small first sync never pays for it); without the
+			 * filter a fresh run is just a normal one (always safe) */
+			if (bloom_init(&a->written, BLOOM_BYTES) < 0)
+				a->fresh = false;
+			for (size_t i = 0; a->fresh && i < a->seen_usage.cap; i++) {
+				const int64_t *k = kmap_key(&a->seen_usage, i);
+				if (k)
+					bloom_add(&a->written, (uint64_t)*k);
+			}
+		}
+		kmap_clear(&a->seen_usage);
+		a->evict_seen++;
+	}
+	if (a->seen_keys.n >= SEEN_KEYS_MAX)
+		kmap_clear(&a->seen_keys); /* the store dedupes prompts too */
+	if (a->sessions.n >= SESS_CACHE_MAX) {
+		if ((rc = flush_pending(a, err)) < 0 || (rc = sessions_write(a, err)) < 0)
+			return rc;
+		kmap_clear(&a->sessions);
+		a->evict_sessions++;
+	}
+	if (a->rollups.n >= ROLLUP_PEND_MAX || a->srollups.n >= ROLLUP_PEND_MAX ||
+	    a->trollups.n >= ROLLUP_PEND_MAX) {
+		if ((rc = flush_rollups(a, err)) < 0)
+			return rc;
+		a->evict_rollups++;
+	}
+	return AIU_OK;
+}
+
 int64_t cc_prompt_key(const char *uuid, size_t n)
 {
 	return (int64_t)(XXH3_64bits_withSeed(uuid, n, SEED_PROMPT) & INT64_MAX);
@@ -489,12 +569,8 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 	a->st.records++;
 	if (!r->has_ts)
 		return AIU_OK; /* summary, snapshot...: no time, nothing to count */
-	if (a->seen_usage.n >= SEEN_USAGE_MAX || a->seen_keys.n >= SEEN_KEYS_MAX) {
-		/* bounded memory: hand the truth back to the store */
-		if ((rc = flush_usage(a, err)) < 0)
-			return rc;
-		seen_reset(a);
-	}
+	if ((rc = bound_caches(a, err)) < 0)
+		return rc;
 	if (r->session_id.n)
 		slice_copy(uuid, sizeof(uuid), r->session_id);
 	else
@@ -638,11 +714,10 @@ static int cmp_trollup(const void *x, const void *y)
 	return (a->tool_id > b->tool_id) - (a->tool_id < b->tool_id);
 }
 
-int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
+/* Writes the pending rollup deltas and forgets them. */
+static int flush_rollups(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
-	if ((rc = flush_usage(a, err)) < 0 || (rc = flush_pending(a, err)) < 0)
-		return rc;
 	{
 		/* rollup deltas in key order, several rows per statement */
 		size_t n = 0, k = 0;
@@ -690,17 +765,17 @@ int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
 		if ((rc = a->s->ops->session_rollup_add(a->s, kmap_val(&a->srollups, i), err)) < 0)
 			return rc;
 	}
-	for (size_t i = 0; i < a->sessions.cap; i++) {
-		struct cc_sess *cs;
-		if (!kmap_key(&a->sessions, i))
-			continue;
-		cs = kmap_val(&a->sessions, i);
-		if (cs->dirty && (rc = a->s->ops->session_put(a->s, &cs->row, err)) < 0)
-			return rc;
-		cs->dirty = false;
-	}
 	kmap_clear(&a->rollups);
 	kmap_clear(&a->srollups);
 	kmap_clear(&a->trollups);
 	return AIU_OK;
+}
+
+int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
+{
+	int rc;
+	if ((rc = flush_usage(a, err)) < 0 || (rc = flush_pending(a, err)) < 0 ||
+	    (rc = flush_rollups(a, err)) < 0)
+		return rc;
+	return sessions_write(a, err);
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/kmap.h"
+#include "ingest/bloom.h"
 #include "ingest/cc_record.h"
 #include "store/store.h"
 
@@ -36,13 +37,17 @@ struct cc_apply {
 	struct kmap rollups;    /* struct rollup_key -> struct rollup_row delta */
 	struct kmap srollups;   /* struct sroll_key -> struct session_rollup_row delta */
 	struct kmap trollups;   /* struct troll_key -> int64 delta */
-	/* Keys applied during this run, so duplicates cost no store round trip.
-	 * When `fresh` (the store held no usage when the run began) these maps
-	 * are the whole truth and the store is never asked; otherwise a miss
-	 * falls back to a store lookup. Capped: on overflow they are cleared
-	 * and `fresh` drops to false, which is always safe. */
+	/* Keys applied recently in this run, so duplicates cost no store round
+	 * trip. Capped (bounded memory): on overflow a map is cleared, after the
+	 * pending rows it describes were written. When `fresh` (the store held
+	 * no usage when the run began), `written` holds every usage key this
+	 * run wrote: a key it has never seen is new without asking the store;
+	 * a "maybe" (a key seen before, or a false positive) asks the store. */
 	struct kmap seen_usage; /* usage key -> struct cc_seen */
 	struct kmap seen_keys;  /* prompt keys -> (nothing) */
+	struct bloom written;   /* fresh only: every usage key written this run,
+				 * from the first eviction of seen_usage on
+				 * (before it, seen_usage holds them all) */
 	bool fresh;
 	/* New prompt rows, inserted at flush time sorted by key (sorted B-tree
 	 * inserts are several times cheaper than random ones). */
@@ -53,6 +58,9 @@ struct cc_apply {
 	size_t npusage, cpusage;
 	struct kmap pusage_idx;  /* usage key -> index + 1 in pusage */
 	struct cc_apply_stats st;
+	/* How often the bounded caches were written out and emptied (tests
+	 * and AIUSAGE_DEBUG: proves the caps are reached, not just set). */
+	int64_t evict_sessions, evict_rollups, evict_seen;
 };
 
 /* Where the current record came from. */

@@ -7,6 +7,10 @@
  *      and turn them into records, in batches;
  *   3. apply (this thread): write batches through cc_apply, committing a
  *      file's rows and its new offset together.
+ * Bounded memory: a cheap first pass (stored state + stat) only marks the
+ * files that changed (4 bytes each) and sums the bytes for progress; the
+ * full plans and the pipe then run PLAN_CHUNK files at a time, so what a
+ * sync holds per file is its discovered path and that mark.
  */
 #include "ingest/cc_sync.h"
 #include "core/kmap.h"
@@ -22,6 +26,7 @@
 #include <unistd.h>
 
 #define COMMIT_BYTES_DEFAULT ((int64_t)1 << 30)
+#define PLAN_CHUNK 2048
 
 /* What the planner decided for one changed file. */
 struct plan {
@@ -194,6 +199,34 @@ static int plan_file(struct sync_ctx *c, const struct cc_file *cf, struct plan *
 	return 1;
 }
 
+/* First pass for one file: could it need work? Stored state and stat only
+ * (plan_file decides for real). *bytes = what is left to read, for
+ * progress. Returns 1 if it may need work, 0 if not. */
+static int may_change(struct sync_ctx *c, const struct cc_file *cf, int64_t *bytes,
+		      struct aiu_err *err)
+{
+	struct file_state fs;
+	struct stat st;
+	bool found;
+	int rc;
+
+	memset(&fs, 0, sizeof(fs));
+	if ((rc = c->s->ops->file_get(c->s, cf->path, &fs, &found, err)) < 0)
+		return rc;
+	rc = 1;
+	if (stat(cf->path, &st) < 0)
+		rc = 0; /* vanished since discovery: keep its history */
+	else if (found && !c->o->full && fs.dev == (int64_t)st.st_dev &&
+		 fs.ino == (int64_t)st.st_ino && fs.size == (int64_t)st.st_size &&
+		 fs.mtime_ns == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec)
+		rc = 0; /* unchanged: not even opened */
+	else
+		*bytes = (int64_t)st.st_size - (found && fs.offset <= (int64_t)st.st_size &&
+						 !c->o->full ? fs.offset : 0);
+	file_state_release(&fs);
+	return rc;
+}
+
 /* First batch of a file: record its identity and reset a restarted file.
  * Size and mtime are recorded only once the file has been read to its end
  * (see file_done): a file committed half-way must be planned again. */
@@ -283,6 +316,78 @@ static int take_lock(struct store *s, const struct cc_sync_opts *o, struct aiu_e
 	}
 }
 
+/* Steps 2 + 3 for one chunk of plans: read/parse on the producer threads,
+ * apply here. *stop is set when the sync must end (cancelled). */
+static int run_chunk(struct sync_ctx *c, struct plan *plans, struct cc_job *jobs, size_t nplans,
+		     bool *stop, struct aiu_err *err)
+{
+	struct store *s = c->s;
+	const struct cc_sync_opts *o = c->o;
+	struct cc_pipe pipe;
+	int rc;
+
+	if ((rc = cc_pipe_start(&pipe, jobs, nplans, o->max_line, o->readers ? o->readers : 2)) < 0) {
+		cc_pipe_finish(&pipe);
+		return aiu_errf(err, rc, "cannot start the reader thread");
+	}
+	rc = AIU_OK;
+	for (;;) {
+		struct cc_batch *b = cc_pipe_pop(&pipe);
+		struct plan *pl;
+		double t_a;
+		bool eof;
+		if (!b)
+			break;
+		pl = &plans[b->file];
+		t_a = mono_now();
+		if ((rc = begin(c, err)) < 0 || (!pl->begun && (rc = file_begin(c, pl, err)) < 0) ||
+		    (rc = apply_batch(c, pl, b, err)) < 0) {
+			cc_batch_free(b);
+			goto out;
+		}
+		c->t_apply += mono_now() - t_a;
+		if (b->read_err) /* keep what was read; the rest waits for next time */
+			fprintf(stderr, "aiusage: %s\n", b->errmsg);
+		if (b->eof && !b->read_err) {
+			/* read to the end: what we saw *before* reading is now
+			 * consumed (growth during the read is picked up next time) */
+			pl->fs.size = pl->size;
+			pl->fs.mtime_ns = pl->mtime_ns;
+		}
+		if ((b->eof || c->since_commit >= o->commit_bytes) &&
+		    (rc = s->ops->file_put(s, &pl->fs, err)) < 0) {
+			cc_batch_free(b);
+			goto out;
+		}
+		eof = b->eof;
+		if (eof)
+			c->files_done++;
+		cc_pipe_recycle(&pipe, b);
+		if (c->since_commit >= o->commit_bytes && (rc = commit(c, err)) < 0)
+			goto out;
+		progress(c, false);
+		report_progress(c);
+		if (o->cancel && atomic_load(o->cancel)) {
+			/* stop between batches: what was applied commits with the
+			 * offsets it reached, the rest waits for the next sync */
+			if (!eof && pl->begun && (rc = s->ops->file_put(s, &pl->fs, err)) < 0)
+				goto out;
+			c->res->cancelled = true;
+			*stop = true;
+			break;
+		}
+	}
+	if (pipe.fatal)
+		rc = aiu_errf(err, pipe.fatal, "reading transcripts: %s", aiu_strerror(pipe.fatal));
+	if (getenv("AIUSAGE_DEBUG"))
+		fprintf(stderr, "aiusage: pipe: %zu readers blocked %.3f s, writer idle %.3f s\n",
+			pipe.nworkers, pipe.workers[0].wait_push + pipe.workers[1].wait_push,
+			pipe.wait_pop);
+out:
+	cc_pipe_finish(&pipe);
+	return rc;
+}
+
 int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result *res,
 	    struct aiu_err *err)
 {
@@ -290,10 +395,10 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	struct cc_file_list fl;
 	struct plan *plans = NULL;
 	struct cc_job *jobs = NULL;
-	struct cc_pipe pipe;
+	uint32_t *todo = NULL;      /* indexes into fl of files that may need work */
 	struct cc_sync_opts opts = *o;
-	size_t nplans = 0;
-	bool pipe_on = false, empty = false, locked = false, bulk = false;
+	size_t ntodo = 0, nplans = 0, planned = 0;
+	bool empty = false, locked = false, bulk = false, stop = false;
 	double t0 = mono_now();
 	int rc;
 
@@ -330,96 +435,63 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	s->ops->bulk_mode(s, empty);
 	bulk = empty;
 
-	/* 1. plan */
-	plans = calloc(fl.n ? fl.n : 1, sizeof(*plans));
-	jobs = calloc(fl.n ? fl.n : 1, sizeof(*jobs));
-	if (!plans || !jobs) {
+	/* 1a. which files may need work (for progress totals) */
+	if (fl.n > UINT32_MAX) {
+		rc = aiu_errf(err, AIU_ELIMIT, "too many transcript files (%zu)", fl.n);
+		goto out;
+	}
+	todo = malloc((fl.n ? fl.n : 1) * sizeof(*todo));
+	plans = calloc(PLAN_CHUNK, sizeof(*plans));
+	jobs = calloc(PLAN_CHUNK, sizeof(*jobs));
+	if (!todo || !plans || !jobs) {
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < fl.n; i++) {
-		if ((rc = plan_file(&c, &fl.v[i], &plans[nplans], err)) < 0)
+		int64_t bytes = 0;
+		if ((rc = may_change(&c, &fl.v[i], &bytes, err)) < 0)
 			goto out;
 		if (rc == 0)
 			continue;
-		jobs[nplans].path = plans[nplans].cf->path;
-		jobs[nplans].offset = plans[nplans].fs.offset;
-		jobs[nplans].line_no = plans[nplans].fs.line_no;
-		c.total_bytes += plans[nplans].size - plans[nplans].fs.offset;
-		nplans++;
+		todo[ntodo++] = (uint32_t)i;
+		c.total_bytes += bytes;
 	}
 	rc = AIU_OK;
-	res->files_changed = (int64_t)nplans;
+	res->files_changed = (int64_t)ntodo;
 	report_progress(&c);
-	if (!nplans)
-		goto out;
 	c.tty = o->progress && isatty(2);
 
-	/* 2 + 3. read/parse on the producer thread, apply here */
-	if ((rc = cc_pipe_start(&pipe, jobs, nplans, opts.max_line, opts.readers ? opts.readers : 2)) < 0) {
-		aiu_errf(err, rc, "cannot start the reader thread");
-		goto out;
-	}
-	pipe_on = true;
-	for (;;) {
-		struct cc_batch *b = cc_pipe_pop(&pipe);
-		struct plan *pl;
-		double t_a;
-		bool eof;
-		if (!b)
-			break;
-		pl = &plans[b->file];
-		t_a = mono_now();
-		if ((rc = begin(&c, err)) < 0 || (!pl->begun && (rc = file_begin(&c, pl, err)) < 0) ||
-		    (rc = apply_batch(&c, pl, b, err)) < 0) {
-			cc_batch_free(b);
-			goto out;
-		}
-		c.t_apply += mono_now() - t_a;
-		if (b->read_err) /* keep what was read; the rest waits for next time */
-			fprintf(stderr, "aiusage: %s\n", b->errmsg);
-		if (b->eof && !b->read_err) {
-			/* read to the end: what we saw *before* reading is now
-			 * consumed (growth during the read is picked up next time) */
-			pl->fs.size = pl->size;
-			pl->fs.mtime_ns = pl->mtime_ns;
-		}
-		if ((b->eof || c.since_commit >= opts.commit_bytes) &&
-		    (rc = s->ops->file_put(s, &pl->fs, err)) < 0) {
-			cc_batch_free(b);
-			goto out;
-		}
-		eof = b->eof;
-		if (eof)
-			c.files_done++;
-		cc_pipe_recycle(&pipe, b);
-		if (c.since_commit >= opts.commit_bytes && (rc = commit(&c, err)) < 0)
-			goto out;
-		progress(&c, false);
-		report_progress(&c);
-		if (o->cancel && atomic_load(o->cancel)) {
-			/* stop between batches: what was applied commits with the
-			 * offsets it reached, the rest waits for the next sync */
-			if (!eof && pl->begun && (rc = s->ops->file_put(s, &pl->fs, err)) < 0)
+	/* 1b + 2 + 3, PLAN_CHUNK files at a time */
+	for (size_t at = 0; at < ntodo && !stop; at += PLAN_CHUNK) {
+		size_t end = at + PLAN_CHUNK < ntodo ? at + PLAN_CHUNK : ntodo;
+		for (size_t i = at; i < end; i++) {
+			if ((rc = plan_file(&c, &fl.v[todo[i]], &plans[nplans], err)) < 0)
 				goto out;
-			res->cancelled = true;
-			break;
+			if (rc == 0)
+				continue;
+			jobs[nplans].path = plans[nplans].cf->path;
+			jobs[nplans].offset = plans[nplans].fs.offset;
+			jobs[nplans].line_no = plans[nplans].fs.line_no;
+			nplans++;
 		}
+		rc = AIU_OK;
+		planned += nplans;
+		if (nplans && (rc = run_chunk(&c, plans, jobs, nplans, &stop, err)) < 0)
+			goto out;
+		for (size_t i = 0; i < nplans; i++)
+			file_state_release(&plans[i].fs);
+		memset(plans, 0, nplans * sizeof(*plans));
+		nplans = 0;
 	}
-	if (pipe.fatal) {
-		rc = aiu_errf(err, pipe.fatal, "reading transcripts: %s", aiu_strerror(pipe.fatal));
-		goto out;
-	}
+	res->files_changed = (int64_t)planned;
 	rc = commit(&c, err);
 	progress(&c, true);
 	if (getenv("AIUSAGE_DEBUG"))
-		fprintf(stderr, "aiusage: pipe: %zu readers blocked %.3f s, writer idle %.3f s,"
-			" applying %.3f s, committing %.3f s\n", pipe.nworkers,
-			pipe.workers[0].wait_push + pipe.workers[1].wait_push, pipe.wait_pop,
-			c.t_apply, c.t_commit);
+		fprintf(stderr, "aiusage: applying %.3f s, committing %.3f s; caches emptied:"
+			" sessions %lld, rollups %lld, usage keys %lld\n", c.t_apply, c.t_commit,
+			(long long)c.ap.evict_sessions, (long long)c.ap.evict_rollups,
+			(long long)c.ap.evict_seen);
 out:
-	if (pipe_on)
-		cc_pipe_finish(&pipe);
 	if (rc < 0)
 		rollback(&c);
 	if (bulk)
@@ -432,6 +504,7 @@ out:
 		file_state_release(&plans[i].fs);
 	free(plans);
 	free(jobs);
+	free(todo);
 	cc_file_list_free(&fl);
 	cc_apply_release(&c.ap);
 	return rc;

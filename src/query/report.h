@@ -66,6 +66,17 @@ int report_build(struct store *s, const struct pricing *p, enum report_kind kind
 		 const struct report_opts *o, struct report *out, struct aiu_err *err);
 void report_free(struct report *r);
 
+/* The session report, streamed (query/report_stream.c): the same rows, in
+ * the same order and with the same figures as report_build(REPORT_SESSION),
+ * handed to row() one at a time (the row and its models are valid during
+ * the call); row() returns 0 to go on, non-zero to stop (returned). out
+ * gets the kind, totals and unpriced models, with no rows (report_free
+ * it). Memory does not grow with the number of sessions when the store
+ * has session_report_scan; otherwise the report is built in memory first. */
+int report_session_stream(struct store *s, const struct pricing *p, const struct report_opts *o,
+			  int (*row)(void *ctx, const struct report_row *r), void *ctx,
+			  struct report *out, struct aiu_err *err);
+
 int64_t tokens_sum(const struct tokens *t);   /* input+output+cache write+cache read */
 
 /* 5-hour billing blocks (ccusage-compatible semantics). */

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_key[] = {
@@ -88,62 +89,75 @@ static void iso(int64_t ms, char *out, size_t cap)
 	format_iso_ms(ms, out, cap);
 }
 
+static void json_head(struct jsonw *w, enum report_kind kind)
+{
+	jw_obj(w);
+	jw_key(w, kind_key[kind]);
+	jw_arr(w);
+}
+
+static void json_row(struct jsonw *w, enum report_kind kind, const struct report_row *row)
+{
+	char ts[32];
+	jw_obj(w);
+	jw_key(w, kind_field[kind]);
+	jw_str(w, row->key);
+	json_tokens(w, &row->a, true);
+	jw_key(w, "totalCost");
+	jw_nano(w, row->a.cost_nano);
+	if (kind == REPORT_SESSION || kind == REPORT_PROJECTS || kind == REPORT_MODELS) {
+		iso(row->first_ts, ts, sizeof(ts));
+		jw_key(w, "firstActivity");
+		jw_str(w, ts);
+		iso(row->last_ts, ts, sizeof(ts));
+		jw_key(w, "lastActivity");
+		jw_str(w, ts);
+	}
+	if (kind == REPORT_SESSION) {
+		jw_key(w, "projectPath");
+		jw_str(w, row->project);
+		jw_key(w, "durationSeconds");
+		jw_int(w, (row->last_ts - row->first_ts) / 1000);
+		jw_key(w, "userMessages");
+		jw_int(w, row->user_msgs);
+		jw_key(w, "assistantMessages");
+		jw_int(w, row->a.n);
+	}
+	if (kind == REPORT_PROJECTS) {
+		jw_key(w, "sessions");
+		jw_int(w, row->sessions);
+		jw_key(w, "userMessages");
+		jw_int(w, row->user_msgs);
+	}
+	if (kind != REPORT_MODELS)
+		json_models(w, row->models, row->nmodels);
+	jw_end(w);
+}
+
+static void json_tail(struct jsonw *w, const struct report *r)
+{
+	jw_end(w);
+	jw_key(w, "totals");
+	jw_obj(w);
+	json_tokens(w, &r->total, true);
+	jw_key(w, "totalCost");
+	jw_nano(w, r->total.cost_nano);
+	jw_end(w);
+	json_unpriced(w, r->unpriced, r->nunpriced);
+	jw_key(w, "costIsEstimate");
+	jw_bool(w, true);
+	jw_end(w);
+	buf_putc(w->b, '\n');
+}
+
 static int report_json(const struct report *r, struct buf *out)
 {
 	struct jsonw w;
-	char ts[32];
 	jw_init(&w, out, true);
-	jw_obj(&w);
-	jw_key(&w, kind_key[r->kind]);
-	jw_arr(&w);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct report_row *row = &r->rows[i];
-		jw_obj(&w);
-		jw_key(&w, kind_field[r->kind]);
-		jw_str(&w, row->key);
-		json_tokens(&w, &row->a, true);
-		jw_key(&w, "totalCost");
-		jw_nano(&w, row->a.cost_nano);
-		if (r->kind == REPORT_SESSION || r->kind == REPORT_PROJECTS || r->kind == REPORT_MODELS) {
-			iso(row->first_ts, ts, sizeof(ts));
-			jw_key(&w, "firstActivity");
-			jw_str(&w, ts);
-			iso(row->last_ts, ts, sizeof(ts));
-			jw_key(&w, "lastActivity");
-			jw_str(&w, ts);
-		}
-		if (r->kind == REPORT_SESSION) {
-			jw_key(&w, "projectPath");
-			jw_str(&w, row->project);
-			jw_key(&w, "durationSeconds");
-			jw_int(&w, (row->last_ts - row->first_ts) / 1000);
-			jw_key(&w, "userMessages");
-			jw_int(&w, row->user_msgs);
-			jw_key(&w, "assistantMessages");
-			jw_int(&w, row->a.n);
-		}
-		if (r->kind == REPORT_PROJECTS) {
-			jw_key(&w, "sessions");
-			jw_int(&w, row->sessions);
-			jw_key(&w, "userMessages");
-			jw_int(&w, row->user_msgs);
-		}
-		if (r->kind != REPORT_MODELS)
-			json_models(&w, row->models, row->nmodels);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_key(&w, "totals");
-	jw_obj(&w);
-	json_tokens(&w, &r->total, true);
-	jw_key(&w, "totalCost");
-	jw_nano(&w, r->total.cost_nano);
-	jw_end(&w);
-	json_unpriced(&w, r->unpriced, r->nunpriced);
-	jw_key(&w, "costIsEstimate");
-	jw_bool(&w, true);
-	jw_end(&w);
-	buf_putc(out, '\n');
+	json_head(&w, r->kind);
+	for (size_t i = 0; i < r->n; i++)
+		json_row(&w, r->kind, &r->rows[i]);
+	json_tail(&w, r);
 	return jw_ok(&w) ? AIU_OK : AIU_ENOMEM;
 }
 
@@ -197,66 +211,230 @@ static void token_cells(char cells[][48], const struct usage_agg *a)
 		strncat(cells[7], " +?", 47 - strlen(cells[7]));
 }
 
+/* The cells of one table line: cp[0] = key, cp[1] = models, the rest
+ * point into cells (see row_cells and friends). */
+struct line {
+	char cells[NCOLS][48], key[200], models[400];
+	const char *cp[NCOLS];
+};
+
+static void line_init(struct line *ln)
+{
+	for (size_t i = 0; i < NCOLS; i++)
+		ln->cp[i] = ln->cells[i];
+	ln->cp[0] = ln->key;
+	ln->cp[1] = ln->models;
+}
+
+static void row_cells(struct line *ln, enum report_kind kind, const struct report_row *row, bool csv)
+{
+	snprintf(ln->key, sizeof(ln->key), "%s", row->key);
+	if (kind == REPORT_SESSION && !csv && strlen(ln->key) > 8)
+		ln->key[8] = '\0'; /* short id in tables; CSV keeps it whole */
+	if (kind == REPORT_MODELS)
+		fmt_int(ln->models, sizeof(ln->models), row->a.n);
+	else
+		models_cell(row->models, row->nmodels, ln->models, sizeof(ln->models));
+	token_cells(ln->cells, &row->a);
+}
+
+static void breakdown_cells(struct line *ln, const struct model_agg *m)
+{
+	char sm[96];
+	short_model(m->model, sm, sizeof(sm));
+	snprintf(ln->key, sizeof(ln->key), "  - %s", sm);
+	ln->models[0] = '\0';
+	token_cells(ln->cells, &m->a);
+}
+
+static void total_cells(struct line *ln, enum report_kind kind, const struct usage_agg *total)
+{
+	snprintf(ln->key, sizeof(ln->key), "Total");
+	ln->models[0] = '\0';
+	if (kind == REPORT_MODELS)
+		fmt_int(ln->models, sizeof(ln->models), total->n);
+	token_cells(ln->cells, total);
+}
+
+static void table_cols(struct tcol *cols, enum report_kind kind)
+{
+	memcpy(cols, report_cols, sizeof(report_cols));
+	cols[0].title = kind_col[kind];
+	if (kind == REPORT_MODELS)
+		cols[1].title = "Requests";
+}
+
+static void table_notes(const struct report *r, struct buf *out)
+{
+	buf_puts(out, "Costs are estimates from list prices (data/pricing.json).\n");
+	for (size_t i = 0; i < r->nunpriced; i++)
+		buf_printf(out, "warning: no price for model '%s': its tokens are counted but not costed (+?). Add it with --pricing FILE.\n",
+			   r->unpriced[i]);
+}
+
 static int report_table(const struct report *r, const struct out_opts *o, struct buf *out, bool csv)
 {
 	struct tcol cols[NCOLS];
 	struct table t;
-	char cells[NCOLS][48], key[200], models[400];
-	const char *cp[NCOLS];
+	struct line ln;
 	int rc = AIU_OK;
 
-	memcpy(cols, report_cols, sizeof(cols));
-	cols[0].title = kind_col[r->kind];
-	if (r->kind == REPORT_MODELS)
-		cols[1].title = "Requests";
+	table_cols(cols, r->kind);
 	table_init(&t, cols, NCOLS);
-	for (size_t i = 0; i < NCOLS; i++)
-		cp[i] = cells[i];
-	cp[0] = key;
-	cp[1] = models;
+	line_init(&ln);
 	for (size_t i = 0; i < r->n && rc == AIU_OK; i++) {
 		const struct report_row *row = &r->rows[i];
-		snprintf(key, sizeof(key), "%s", row->key);
-		if (r->kind == REPORT_SESSION && !csv && strlen(key) > 8)
-			key[8] = '\0'; /* short id in tables; CSV keeps it whole */
-		if (r->kind == REPORT_MODELS)
-			fmt_int(models, sizeof(models), row->a.n);
-		else
-			models_cell(row->models, row->nmodels, models, sizeof(models));
-		token_cells(cells, &row->a);
-		rc = table_add(&t, cp, false);
+		row_cells(&ln, r->kind, row, csv);
+		rc = table_add(&t, ln.cp, false);
 		if (o->breakdown && r->kind != REPORT_MODELS) {
 			for (size_t m = 0; m < row->nmodels && rc == AIU_OK; m++) {
-				char sm[96];
-				short_model(row->models[m].model, sm, sizeof(sm));
-				snprintf(key, sizeof(key), "  - %s", sm);
-				models[0] = '\0';
-				token_cells(cells, &row->models[m].a);
-				rc = table_add(&t, cp, false);
+				breakdown_cells(&ln, &row->models[m]);
+				rc = table_add(&t, ln.cp, false);
 			}
 		}
 	}
 	if (rc == AIU_OK && !csv) {
-		snprintf(key, sizeof(key), "Total");
-		models[0] = '\0';
-		if (r->kind == REPORT_MODELS)
-			fmt_int(models, sizeof(models), r->total.n);
-		token_cells(cells, &r->total);
-		rc = table_add(&t, cp, true);
+		total_cells(&ln, r->kind, &r->total);
+		rc = table_add(&t, ln.cp, true);
 	}
 	if (rc == AIU_OK) {
 		struct table_style st = o->style;
 		st.title = kind_title[r->kind];
 		rc = csv ? table_render_csv(&t, out) : table_render(&t, &st, out);
 	}
-	if (rc == AIU_OK && !csv) {
-		buf_puts(out, "Costs are estimates from list prices (data/pricing.json).\n");
-		for (size_t i = 0; i < r->nunpriced; i++)
-			buf_printf(out, "warning: no price for model '%s': its tokens are counted but not costed (+?). Add it with --pricing FILE.\n",
-				   r->unpriced[i]);
-	}
+	if (rc == AIU_OK && !csv)
+		table_notes(r, out);
 	table_free(&t);
 	return rc;
+}
+
+/* --- streamed output ---------------------------------------------------- */
+
+#define STREAM_FLUSH ((size_t)64 << 10)   /* write out once this much is pending */
+#define STREAM_BUF_MAX ((size_t)16 << 20) /* one row is a few KiB at most */
+
+struct report_stream {
+	enum report_kind kind;
+	const struct out_opts *o;
+	FILE *fp;
+	struct buf b;             /* pending output */
+	struct jsonw w;
+	struct tcol cols[NCOLS];
+	struct table_layout l;
+	struct table_style st;
+	struct line ln;
+	bool measuring;           /* table, first pass: rows only size the columns */
+	bool first;               /* no table row printed yet */
+};
+
+static int stream_flush(struct report_stream *rs, bool all)
+{
+	if (rs->b.failed)
+		return AIU_ENOMEM;
+	if (rs->b.len && (all || rs->b.len >= STREAM_FLUSH)) {
+		if (fwrite(rs->b.p, 1, rs->b.len, rs->fp) != rs->b.len)
+			return AIU_EIO;
+		buf_reset(&rs->b);
+	}
+	if (all && fflush(rs->fp) != 0)
+		return AIU_EIO;
+	return AIU_OK;
+}
+
+struct report_stream *report_stream_new(enum report_kind kind, const struct out_opts *o, FILE *fp)
+{
+	struct report_stream *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return NULL;
+	rs->kind = kind;
+	rs->o = o;
+	rs->fp = fp;
+	rs->first = true;
+	buf_init(&rs->b, STREAM_BUF_MAX);
+	line_init(&rs->ln);
+	table_cols(rs->cols, kind);
+	rs->st = o->style;
+	rs->st.title = kind_title[kind];
+	if (o->fmt == OUT_JSON) {
+		jw_init(&rs->w, &rs->b, true);
+		json_head(&rs->w, kind);
+	} else if (o->fmt == OUT_CSV) {
+		table_csv_head(rs->cols, NCOLS, &rs->b);
+	} else {
+		rs->measuring = true;
+		if (table_layout_init(&rs->l, rs->cols, NCOLS) < 0) {
+			report_stream_free(rs);
+			return NULL;
+		}
+	}
+	return rs;
+}
+
+bool report_stream_measuring(const struct report_stream *rs)
+{
+	return rs->measuring;
+}
+
+/* One table line: measured in the first pass, printed in the second. */
+static void stream_line(struct report_stream *rs, bool rule_before)
+{
+	if (rs->o->fmt == OUT_CSV) {
+		table_csv_row(rs->ln.cp, NCOLS, &rs->b);
+	} else if (rs->measuring) {
+		table_layout_measure(&rs->l, rs->ln.cp);
+	} else {
+		table_put_row(&rs->l, &rs->st, rs->ln.cp, rule_before, rs->first, &rs->b);
+		rs->first = false;
+	}
+}
+
+int report_stream_row(void *ctx, const struct report_row *row)
+{
+	struct report_stream *rs = ctx;
+	if (rs->o->fmt == OUT_JSON) {
+		json_row(&rs->w, rs->kind, row);
+	} else {
+		row_cells(&rs->ln, rs->kind, row, rs->o->fmt == OUT_CSV);
+		stream_line(rs, false);
+		if (rs->o->breakdown && rs->kind != REPORT_MODELS)
+			for (size_t m = 0; m < row->nmodels; m++) {
+				breakdown_cells(&rs->ln, &row->models[m]);
+				stream_line(rs, false);
+			}
+	}
+	return stream_flush(rs, false);
+}
+
+int report_stream_measured(struct report_stream *rs, const struct report *r)
+{
+	total_cells(&rs->ln, rs->kind, &r->total);
+	table_layout_measure(&rs->l, rs->ln.cp);
+	table_layout_fit(&rs->l, rs->st.width);
+	rs->measuring = false;
+	table_put_head(&rs->l, &rs->st, &rs->b);
+	return stream_flush(rs, false);
+}
+
+int report_stream_end(struct report_stream *rs, const struct report *r)
+{
+	if (rs->o->fmt == OUT_JSON) {
+		json_tail(&rs->w, r);
+	} else if (rs->o->fmt == OUT_TABLE) {
+		total_cells(&rs->ln, rs->kind, &r->total);
+		stream_line(rs, true);
+		table_put_foot(&rs->l, &rs->st, &rs->b);
+		table_notes(r, &rs->b);
+	}
+	return stream_flush(rs, true);
+}
+
+void report_stream_free(struct report_stream *rs)
+{
+	if (!rs)
+		return;
+	buf_release(&rs->b);
+	table_layout_free(&rs->l);
+	free(rs);
 }
 
 int render_report(const struct report *r, const struct out_opts *o, struct buf *out)

@@ -130,62 +130,83 @@ static void rule(struct buf *b, const size_t *w, const bool *show, size_t n, boo
 	buf_putc(b, '\n');
 }
 
-int table_render(const struct table *t, const struct table_style *st, struct buf *out)
+int table_layout_init(struct table_layout *l, const struct tcol *cols, size_t ncols)
 {
-	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof(*w));
-	bool *show = calloc(t->ncols ? t->ncols : 1, sizeof(*show));
-	const char *V = st->unicode ? "\xE2\x94\x82" : "|";
-	int rc = AIU_OK;
+	memset(l, 0, sizeof(*l));
+	l->cols = cols;
+	l->ncols = ncols;
+	l->w = calloc(ncols ? ncols : 1, sizeof(*l->w));
+	l->show = calloc(ncols ? ncols : 1, sizeof(*l->show));
+	if (!l->w || !l->show) {
+		table_layout_free(l);
+		return AIU_ENOMEM;
+	}
+	for (size_t c = 0; c < ncols; c++) {
+		l->show[c] = true;
+		l->w[c] = utf8_width(cols[c].title);
+	}
+	return AIU_OK;
+}
 
-	if (!w || !show) {
-		rc = AIU_ENOMEM;
-		goto out;
+void table_layout_free(struct table_layout *l)
+{
+	free(l->w);
+	free(l->show);
+	l->w = NULL;
+	l->show = NULL;
+}
+
+void table_layout_measure(struct table_layout *l, const char *const *cells)
+{
+	for (size_t c = 0; c < l->ncols; c++) {
+		size_t cw = utf8_width(cells[c] ? cells[c] : "");
+		if (cw > l->w[c])
+			l->w[c] = cw;
 	}
-	for (size_t c = 0; c < t->ncols; c++) {
-		show[c] = true;
-		w[c] = utf8_width(t->cols[c].title);
-		for (size_t r = 0; r < t->nrows; r++) {
-			size_t cw = utf8_width(t->cells[r * t->ncols + c]);
-			if (cw > w[c])
-				w[c] = cw;
+}
+
+/* Fit the terminal: drop columns by priority, then squeeze the widest
+ * left-aligned column. */
+void table_layout_fit(struct table_layout *l, int width)
+{
+	const struct tcol *cols = l->cols;
+	size_t *w = l->w;
+	bool *show = l->show;
+	if (width <= 0)
+		return;
+	for (;;) {
+		size_t total = 1;
+		int worst = 0;
+		size_t drop = SIZE_MAX;
+		for (size_t c = 0; c < l->ncols; c++)
+			if (show[c])
+				total += w[c] + 3;
+		if (total <= (size_t)width)
+			break;
+		for (size_t c = 0; c < l->ncols; c++)
+			if (show[c] && cols[c].priority > worst) {
+				worst = cols[c].priority;
+				drop = c;
+			}
+		if (drop != SIZE_MAX) {
+			show[drop] = false;
+			continue;
+		}
+		{
+			size_t widest = SIZE_MAX, over = total - (size_t)width;
+			for (size_t c = 0; c < l->ncols; c++)
+				if (show[c] && !cols[c].right && (widest == SIZE_MAX || w[c] > w[widest]))
+					widest = c;
+			if (widest != SIZE_MAX && w[widest] > 8)
+				w[widest] = w[widest] - over > 8 ? w[widest] - over : 8;
+			break;
 		}
 	}
-	/* Fit the terminal: drop columns by priority, then squeeze the widest
-	 * left-aligned column. */
-	if (st->width > 0) {
-		for (;;) {
-			size_t total = 1, ncol = 0;
-			int worst = 0;
-			size_t drop = SIZE_MAX;
-			for (size_t c = 0; c < t->ncols; c++)
-				if (show[c]) {
-					total += w[c] + 3;
-					ncol++;
-				}
-			if (total <= (size_t)st->width)
-				break;
-			for (size_t c = 0; c < t->ncols; c++)
-				if (show[c] && t->cols[c].priority > worst) {
-					worst = t->cols[c].priority;
-					drop = c;
-				}
-			if (drop != SIZE_MAX) {
-				show[drop] = false;
-				continue;
-			}
-			{
-				size_t widest = SIZE_MAX, over = total - (size_t)st->width;
-				for (size_t c = 0; c < t->ncols; c++)
-					if (show[c] && !t->cols[c].right && (widest == SIZE_MAX || w[c] > w[widest]))
-						widest = c;
-				if (widest != SIZE_MAX && w[widest] > 8) {
-					w[widest] = w[widest] - over > 8 ? w[widest] - over : 8;
-				}
-				break;
-			}
-			(void)ncol;
-		}
-	}
+}
+
+void table_put_head(const struct table_layout *l, const struct table_style *st, struct buf *out)
+{
+	const char *V = st->unicode ? "\xE2\x94\x82" : "|";
 	if (st->title) {
 		if (st->color)
 			buf_puts(out, "\033[1m");
@@ -194,48 +215,69 @@ int table_render(const struct table *t, const struct table_style *st, struct buf
 			buf_puts(out, "\033[0m");
 		buf_puts(out, "\n\n");
 	}
-	rule(out, w, show, t->ncols, st->unicode, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
+	rule(out, l->w, l->show, l->ncols, st->unicode, "\xE2\x94\x8C", "\xE2\x94\xAC", "\xE2\x94\x90");
 	buf_puts(out, V);
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (!show[c])
+	for (size_t c = 0; c < l->ncols; c++) {
+		if (!l->show[c])
 			continue;
 		buf_putc(out, ' ');
 		if (st->color)
 			buf_puts(out, "\033[36m");
-		put_fit(out, t->cols[c].title, w[c], t->cols[c].right, st->unicode);
+		put_fit(out, l->cols[c].title, l->w[c], l->cols[c].right, st->unicode);
 		if (st->color)
 			buf_puts(out, "\033[0m");
 		buf_putc(out, ' ');
 		buf_puts(out, V);
 	}
 	buf_putc(out, '\n');
-	rule(out, w, show, t->ncols, st->unicode, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
-	for (size_t r = 0; r < t->nrows; r++) {
-		bool bold = t->rule_before[r];
-		if (t->rule_before[r] && r > 0)
-			rule(out, w, show, t->ncols, st->unicode, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
+	rule(out, l->w, l->show, l->ncols, st->unicode, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
+}
+
+void table_put_row(const struct table_layout *l, const struct table_style *st,
+		   const char *const *cells, bool rule_before, bool first, struct buf *out)
+{
+	const char *V = st->unicode ? "\xE2\x94\x82" : "|";
+	bool bold = rule_before;
+	if (rule_before && !first)
+		rule(out, l->w, l->show, l->ncols, st->unicode, "\xE2\x94\x9C", "\xE2\x94\xBC", "\xE2\x94\xA4");
+	buf_puts(out, V);
+	for (size_t c = 0; c < l->ncols; c++) {
+		if (!l->show[c])
+			continue;
+		buf_putc(out, ' ');
+		if (bold && st->color)
+			buf_puts(out, "\033[33m");
+		put_fit(out, cells[c] ? cells[c] : "", l->w[c], l->cols[c].right, st->unicode);
+		if (bold && st->color)
+			buf_puts(out, "\033[0m");
+		buf_putc(out, ' ');
 		buf_puts(out, V);
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (!show[c])
-				continue;
-			buf_putc(out, ' ');
-			if (bold && st->color)
-				buf_puts(out, "\033[33m");
-			put_fit(out, t->cells[r * t->ncols + c], w[c], t->cols[c].right, st->unicode);
-			if (bold && st->color)
-				buf_puts(out, "\033[0m");
-			buf_putc(out, ' ');
-			buf_puts(out, V);
-		}
-		buf_putc(out, '\n');
 	}
-	rule(out, w, show, t->ncols, st->unicode, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
-	if (out->failed)
-		rc = AIU_ENOMEM;
-out:
-	free(w);
-	free(show);
-	return rc;
+	buf_putc(out, '\n');
+}
+
+void table_put_foot(const struct table_layout *l, const struct table_style *st, struct buf *out)
+{
+	rule(out, l->w, l->show, l->ncols, st->unicode, "\xE2\x94\x94", "\xE2\x94\xB4", "\xE2\x94\x98");
+}
+
+int table_render(const struct table *t, const struct table_style *st, struct buf *out)
+{
+	struct table_layout l;
+	int rc;
+
+	if ((rc = table_layout_init(&l, t->cols, t->ncols)) < 0)
+		return rc;
+	for (size_t r = 0; r < t->nrows; r++)
+		table_layout_measure(&l, (const char *const *)&t->cells[r * t->ncols]);
+	table_layout_fit(&l, st->width);
+	table_put_head(&l, st, out);
+	for (size_t r = 0; r < t->nrows; r++)
+		table_put_row(&l, st, (const char *const *)&t->cells[r * t->ncols],
+			      t->rule_before[r], r == 0, out);
+	table_put_foot(&l, st, out);
+	table_layout_free(&l);
+	return out->failed ? AIU_ENOMEM : AIU_OK;
 }
 
 static void csv_cell(struct buf *b, const char *s)
@@ -253,22 +295,31 @@ static void csv_cell(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-int table_render_csv(const struct table *t, struct buf *out)
+void table_csv_head(const struct tcol *cols, size_t ncols, struct buf *out)
 {
-	for (size_t c = 0; c < t->ncols; c++) {
+	for (size_t c = 0; c < ncols; c++) {
 		if (c)
 			buf_putc(out, ',');
-		csv_cell(out, t->cols[c].title);
+		csv_cell(out, cols[c].title);
 	}
 	buf_puts(out, "\r\n");
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (c)
-				buf_putc(out, ',');
-			csv_cell(out, t->cells[r * t->ncols + c]);
-		}
-		buf_puts(out, "\r\n");
+}
+
+void table_csv_row(const char *const *cells, size_t ncols, struct buf *out)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		if (c)
+			buf_putc(out, ',');
+		csv_cell(out, cells[c] ? cells[c] : "");
 	}
+	buf_puts(out, "\r\n");
+}
+
+int table_render_csv(const struct table *t, struct buf *out)
+{
+	table_csv_head(t->cols, t->ncols, out);
+	for (size_t r = 0; r < t->nrows; r++)
+		table_csv_row((const char *const *)&t->cells[r * t->ncols], t->ncols, out);
 	return out->failed ? AIU_ENOMEM : AIU_OK;
 }
 

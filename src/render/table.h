@@ -38,6 +38,27 @@ int table_render(const struct table *t, const struct table_style *st, struct buf
 int table_render_csv(const struct table *t, struct buf *out);
 void table_free(struct table *t);
 
+/* The same output one row at a time (streamed reports): measure every row
+ * first (a first pass over the data), fit, then head, rows, foot. Bytes
+ * are identical to table_render over the same rows. */
+struct table_layout {
+	const struct tcol *cols;  /* borrowed */
+	size_t ncols;
+	size_t *w;                /* column widths, owned */
+	bool *show;               /* owned */
+};
+int table_layout_init(struct table_layout *l, const struct tcol *cols, size_t ncols);
+void table_layout_free(struct table_layout *l);
+void table_layout_measure(struct table_layout *l, const char *const *cells);
+void table_layout_fit(struct table_layout *l, int width);
+void table_put_head(const struct table_layout *l, const struct table_style *st, struct buf *out);
+/* first: this is the first row (no rule above it even if rule_before). */
+void table_put_row(const struct table_layout *l, const struct table_style *st,
+		   const char *const *cells, bool rule_before, bool first, struct buf *out);
+void table_put_foot(const struct table_layout *l, const struct table_style *st, struct buf *out);
+void table_csv_head(const struct tcol *cols, size_t ncols, struct buf *out);
+void table_csv_row(const char *const *cells, size_t ncols, struct buf *out);
+
 /* Formatting helpers used to fill cells. */
 void fmt_int(char *out, size_t cap, long long v);           /* 1,234,567 */
 void fmt_usd(char *out, size_t cap, long long nano);        /* $1,234.57 */

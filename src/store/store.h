@@ -445,6 +445,17 @@ struct store_ops {
 	int (*cursor_member_scan)(struct store *s,
 				  int (*cb)(void *ctx, const struct cursor_member *m), void *ctx,
 				  struct aiu_err *err);
+	/* The session report's rows, for streaming it (store/scale_sqlite.c):
+	 * sessions with last_ts != 0 that have rollup_session rows with n > 0,
+	 * ordered by (last_ts, uuid) (both descending when desc), one callback
+	 * per session with those rows in (model_id, variant) order. The
+	 * session's git_branch and version are left empty. Memory: one
+	 * session at a time (the backend's sort may spill to disk). NULL on a
+	 * backend that lacks it (the report then builds in memory). */
+	int (*session_report_scan)(struct store *s, bool desc,
+				   int (*cb)(void *ctx, const struct session_row *r,
+					     const struct session_rollup_row *rr, size_t n),
+				   void *ctx, struct aiu_err *err);
 };
 
 struct store {

@@ -845,6 +845,7 @@ static const struct store_ops sqlite_ops = {
 	.usage_scan = sq_usage_scan,
 	.org_tool_day_scan = sq_org_tool_day_scan,
 	.cursor_member_scan = sq_cursor_member_scan,
+	.session_report_scan = sq_session_report_scan,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version

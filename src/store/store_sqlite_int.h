@@ -133,4 +133,10 @@ int sq_data_stats(struct store *s, struct store_data_stats *o, struct aiu_err *e
 int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats *o,
 		    struct aiu_err *err);
 
+/* scale_sqlite.c */
+int sq_session_report_scan(struct store *s, bool desc,
+			   int (*cb)(void *ctx, const struct session_row *r,
+				     const struct session_rollup_row *rr, size_t n),
+			   void *ctx, struct aiu_err *err);
+
 #endif
