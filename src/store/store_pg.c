@@ -609,6 +609,7 @@ static const struct store_ops pg_ops = {
 	.meta_set = pg_meta_set,
 	.data_stats = pg_data_stats,
 	.prune_before = pg_prune_before,
+	.session_report_scan = pg_session_report_scan, /* scale_pg.c */
 	/* organisation sources (store_pg_org.c) */
 	.org_checkpoint_get = pg_org_checkpoint_get,
 	.org_checkpoint_put = pg_org_checkpoint_put,

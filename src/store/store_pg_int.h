@@ -157,6 +157,11 @@ int pg_meta_get(struct store *s, const char *key, char *out, size_t cap, bool *f
 		struct aiu_err *err);
 int pg_meta_set(struct store *s, const char *key, const char *value, struct aiu_err *err);
 int pg_data_stats(struct store *s, struct store_data_stats *out, struct aiu_err *err);
+/* scale_pg.c */
+int pg_session_report_scan(struct store *s, bool desc,
+			   int (*cb)(void *ctx, const struct session_row *r,
+				     const struct session_rollup_row *rr, size_t n),
+			   void *ctx, struct aiu_err *err);
 int pg_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats *out,
 		    struct aiu_err *err);
 
