@@ -443,6 +443,26 @@ struct store_ops {
 	int (*cursor_member_scan)(struct store *s,
 				  int (*cb)(void *ctx, const struct cursor_member *m), void *ctx,
 				  struct aiu_err *err);
+	/* --- bulk forms for a store behind a network round trip (PostgreSQL:
+	 * one round trip per batch instead of one per row). NULL where the
+	 * one-row ops cost no round trip (SQLite); callers then use those. */
+	/* Calls cb for every stored row whose key is in keys[0..n), in any
+	 * order; absent keys are skipped. */
+	int (*usage_get_many)(struct store *s, const int64_t *keys, size_t n,
+			      int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+			      struct aiu_err *err);
+	/* message_add for rows[0..n); inserted[i] tells which were new (a key
+	 * listed twice is new at most once, at its first place). */
+	int (*message_add_many)(struct store *s, const struct message_row *rows, size_t n,
+				bool *inserted, struct aiu_err *err);
+	int (*session_rollup_add_many)(struct store *s, const struct session_rollup_row *const *d,
+				       size_t n, struct aiu_err *err);
+	/* The sessions of uuids[0..n): stored ones are read, missing ones are
+	 * inserted holding only the uuid (as session_put of a new row), in the
+	 * given order. cb gets every row; created tells the inserted ones. */
+	int (*session_get_many)(struct store *s, const char *const *uuids, size_t n,
+				int (*cb)(void *ctx, const struct session_row *r, bool created),
+				void *ctx, struct aiu_err *err);
 };
 
 struct store {

@@ -8,7 +8,8 @@
 
 /* Opens (and migrates) the database at a postgres:// or postgresql:// URI. */
 int store_pg_open(const char *uri, struct store **out, struct aiu_err *err);
-/* The raw libpq connection (a PGconn *), for tests; NULL for other backends. */
+/* The raw libpq connection (a PGconn *), for tests; NULL for other backends.
+ * Queued writes (store_pg_wb.c) are sent first, so raw reads see them. */
 void *store_pg_handle(struct store *s);
 /* Copies uri into out (cap bytes) with any password removed: the user:password@
  * part becomes user@ and a password=... parameter becomes password=***. */
