@@ -544,7 +544,9 @@ static int resolve_deferred(struct cc_apply *a, struct aiu_err *err)
 			if (created)
 				uuids[nu++] = uuid;
 		}
-		if (r->type != CC_ASSISTANT || !r->has_usage || !r->msg_id.n || !r->model.n)
+		/* a first sync never asks the store for requests (usage_slot) */
+		if (a->fresh || r->type != CC_ASSISTANT || !r->has_usage || !r->msg_id.n ||
+		    !r->model.n)
 			continue;
 		slice_copy(mid, sizeof(mid), r->msg_id);
 		slice_copy(rid, sizeof(rid), r->request_id);
@@ -583,10 +585,10 @@ int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct 
 	a->st.records++;
 	if (!r->has_ts)
 		return AIU_OK; /* summary, snapshot...: no time, nothing to count */
-	/* Not a first sync, on a store behind a round trip: queue the record
-	 * for batched lookups (cc_defer.h), keeping the order. */
-	if (a->fresh || a->replaying || !a->s->ops->usage_get_many ||
-	    !a->s->ops->session_get_many)
+	/* On a store behind a round trip: queue the record for batched
+	 * lookups (cc_defer.h; a first sync asks for sessions only), keeping
+	 * the order. */
+	if (a->replaying || !a->s->ops->usage_get_many || !a->s->ops->session_get_many)
 		return apply_record(a, r, o, err);
 	rc = cc_defer_push(&a->defer, r, o);
 	if (rc == AIU_ELIMIT) { /* full: apply the queue, then queue r */

@@ -61,9 +61,6 @@ static const char *const stmt_sql[P__N] = {
 		" line_no = excluded.line_no, head_hash = excluded.head_hash,"
 		" head_len = excluded.head_len, bad_lines = excluded.bad_lines,"
 		" agent_type = excluded.agent_type RETURNING id",
-	[P_FILE_UPD] = "UPDATE files SET dev = $2, ino = $3, size = $4, mtime_ns = $5,"
-		" \"offset\" = $6, line_no = $7, head_hash = $8, head_len = $9, bad_lines = $10,"
-		" agent_type = $11 WHERE id = $1",
 	[P_FILE_LIST] = "SELECT id, path, dev, ino, size, mtime_ns, \"offset\", line_no, head_hash,"
 		" head_len, bad_lines, agent_type FROM files ORDER BY path COLLATE \"C\"",
 	[P_FILES_RESET] = "UPDATE files SET \"offset\" = 0, line_no = 0, size = -1, head_hash = 0",
@@ -157,6 +154,13 @@ static const char *const stmt_sql[P__N] = {
 		" git_branch, version) SELECT u, 0, 0, 0, 0, '', '' FROM unnest($1::text[])"
 		" WITH ORDINALITY AS x(u, o) ORDER BY o ON CONFLICT (uuid) DO NOTHING"
 		" RETURNING id, uuid, project_id, first_ts, last_ts, user_msgs, git_branch, version",
+	[P_FILE_UPD_ARR] = "UPDATE files AS t SET dev = v.dev, ino = v.ino, size = v.size,"
+		" mtime_ns = v.mtime_ns, \"offset\" = v.off, line_no = v.line_no,"
+		" head_hash = v.head_hash, head_len = v.head_len, bad_lines = v.bad_lines,"
+		" agent_type = v.agent_type FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],"
+		" $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],"
+		" $10::bigint[], $11::text[]) AS v(id, dev, ino, size, mtime_ns, off, line_no,"
+		" head_hash, head_len, bad_lines, agent_type) WHERE t.id = v.id",
 	[P_PUSH_PERSON_ARR] = "INSERT INTO push_usage(msg_id, req_id, person, first_ms)"
 		" SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])"
 		" ON CONFLICT (msg_id, req_id) DO NOTHING",
@@ -382,8 +386,9 @@ int pg_run(struct pg_store *q, enum pg_stmt id, PGresult **res, struct aiu_err *
 	int rc;
 	if (res)
 		*res = NULL;
-	if ((rc = pg_wb_flush(q, err)) < 0)
+	if (!q->wb_hold && (rc = pg_wb_flush(q, err)) < 0)
 		return rc;
+	q->wb_hold = false;
 	if (p->overflow)
 		return aiu_errf(err, AIU_ENOMEM, "%s: %s: too many parameters or out of memory",
 				q->base.uri, what);

@@ -17,7 +17,7 @@ enum pg_stmt {
 	P_DICT_ADD_P, P_DICT_ADD_M, P_DICT_ADD_T,
 	P_DICT_NAME_P, P_DICT_NAME_M, P_DICT_NAME_T,
 	P_DICT_SCAN_P, P_DICT_SCAN_M, P_DICT_SCAN_T,
-	P_FILE_GET, P_FILE_INS, P_FILE_UPD, P_FILE_LIST, P_FILES_RESET,
+	P_FILE_GET, P_FILE_INS, P_FILE_LIST, P_FILES_RESET,
 	P_SESS_GET, P_SESS_INS,
 	P_USAGE_EMPTY, P_USAGE_GET, P_USAGE_GET_ANY, P_USAGE_PUT_ARR,
 	P_MSG_ADD, P_MSG_ADD_ARR,
@@ -25,7 +25,7 @@ enum pg_stmt {
 	P_BAD_ADD, P_BAD_CLEAR,
 	P_ROLLUP_SCAN, P_TROLLUP_SCAN, P_SESS_SCAN, P_SROLLUP_SCAN, P_BAD_SCAN,
 	P_LOCK_TRY, P_LOCK_FREE,
-	P_SESS_UPD_ARR, P_PUSH_PERSON_ARR, P_SESS_GET_ANY, P_SESS_ADD_ARR,
+	P_SESS_UPD_ARR, P_PUSH_PERSON_ARR, P_SESS_GET_ANY, P_SESS_ADD_ARR, P_FILE_UPD_ARR,
 	P__N
 };
 
@@ -56,6 +56,7 @@ struct pg_store {
 	bool read_only;               /* read_only(): begin refuses, the session refuses writes */
 	struct pgp *p;                /* reused parameter block */
 	struct pg_wb *wb;             /* queued writes (store_pg_wb.c); NULL until used */
+	bool wb_hold;                 /* the next pg_run leaves the queue alone */
 	struct dict_cache dict[DICT__N];
 };
 
@@ -106,6 +107,10 @@ int pg_wb_flush(struct pg_store *q, struct aiu_err *err);
 void pg_wb_drop(struct pg_store *q);     /* rollback: forget the queue */
 void pg_wb_free(struct pg_store *q);
 int pg_wb_session_update(struct pg_store *q, const struct session_row *row, struct aiu_err *err);
+int pg_wb_file_update(struct pg_store *q, const struct file_state *f, struct aiu_err *err);
+/* True if the queue holds file updates, none for path: a file row for
+ * path may be inserted without sending them. */
+bool pg_wb_file_independent(const struct pg_store *q, const char *path);
 int pg_wb_push_person(struct pg_store *q, const char *msg_id, const char *req_id,
 		      const char *person, int64_t now_ms, struct aiu_err *err);
 /* Value of a BIGINT/INTEGER column (0 when NULL). */

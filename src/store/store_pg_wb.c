@@ -1,11 +1,15 @@
 /* store_pg_wb.c - write-behind: one-row writes whose result nobody reads
- * (a session's new totals, a pushed request's person) are queued and sent
- * as one array statement instead of one round trip each.
+ * (a session's new totals, a file's new offset, a pushed request's
+ * person) are queued and sent as one array statement instead of one round
+ * trip each.
  *
  * Exactly as if each had run at once: the queue holds one kind of write
  * at a time, and every other statement on the connection (pg_run, pg_exec,
  * commit, the team ops) first sends the queue (pg_wb_flush), so no read
- * ever misses a queued write and writes keep their order. A session id
+ * ever misses a queued write and writes keep their order. One exception:
+ * inserting a file row for a path that no queued file update touches runs
+ * without sending them (pg_wb_file_independent: other rows, no reads of
+ * them), so a sync's offset updates batch across files. A row id
  * queued twice sends the queue first (an UPDATE ... FROM unnest applies
  * only one of two rows for the same target). A rollback drops the queue.
  * An error in a queued write is reported by the statement that sent it
@@ -21,14 +25,15 @@
 #include <string.h>
 
 #define WB_MAX_ROWS 4096
-#define WB_MAX_COLS 7
+#define WB_MAX_COLS 11
 
 struct pg_wb {
 	enum pg_stmt kind;        /* P__N = empty */
 	int ncols;
 	size_t n;
 	struct buf a[WB_MAX_COLS];
-	struct kmap ids;          /* session ids queued */
+	struct kmap ids;          /* row ids queued (sessions or files) */
+	struct kmap paths;        /* files: hashes of the queued paths */
 	const char *what;
 	struct pgp *p;            /* its own parameters: the caller's are in q->p */
 };
@@ -45,6 +50,7 @@ static struct pg_wb *wb_get(struct pg_store *q)
 		}
 		q->wb->kind = P__N;
 		kmap_init(&q->wb->ids, sizeof(int64_t), 0, 0);
+		kmap_init(&q->wb->paths, sizeof(uint64_t), 0, 0);
 		for (int c = 0; c < WB_MAX_COLS; c++)
 			buf_init(&q->wb->a[c], (size_t)64 << 20);
 	}
@@ -59,6 +65,7 @@ void pg_wb_drop(struct pg_store *q)
 	w->kind = P__N;
 	w->n = 0;
 	kmap_clear(&w->ids);
+	kmap_clear(&w->paths);
 	for (int c = 0; c < WB_MAX_COLS; c++)
 		buf_reset(&w->a[c]);
 }
@@ -68,6 +75,7 @@ void pg_wb_free(struct pg_store *q)
 	if (!q->wb)
 		return;
 	kmap_release(&q->wb->ids);
+	kmap_release(&q->wb->paths);
 	for (int c = 0; c < WB_MAX_COLS; c++)
 		buf_release(&q->wb->a[c]);
 	pgp_reset(q->wb->p);
@@ -149,6 +157,42 @@ int pg_wb_session_update(struct pg_store *q, const struct session_row *row, stru
 	pg_arr_text(&w->a[6], w->n, row->version);
 	w->n++;
 	return AIU_OK;
+}
+
+int pg_wb_file_update(struct pg_store *q, const struct file_state *f, struct aiu_err *err)
+{
+	struct pg_wb *w;
+	uint64_t h = hash64(f->path ? f->path : "", f->path ? strlen(f->path) : 0);
+	int rc;
+	if (q->wb && q->wb->kind == P_FILE_UPD_ARR && kmap_get(&q->wb->ids, &f->id) &&
+	    (rc = pg_wb_flush(q, err)) < 0)
+		return rc;
+	if (!(w = wb_row(q, P_FILE_UPD_ARR, 11, "file update", &rc, err)))
+		return rc;
+	if (!kmap_put(&w->ids, &f->id, NULL) || !kmap_put(&w->paths, &h, NULL))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (file update)");
+	pg_arr_i64(&w->a[0], w->n, f->id);
+	pg_arr_i64(&w->a[1], w->n, f->dev);
+	pg_arr_i64(&w->a[2], w->n, f->ino);
+	pg_arr_i64(&w->a[3], w->n, f->size);
+	pg_arr_i64(&w->a[4], w->n, f->mtime_ns);
+	pg_arr_i64(&w->a[5], w->n, f->offset);
+	pg_arr_i64(&w->a[6], w->n, f->line_no);
+	pg_arr_i64(&w->a[7], w->n, (int64_t)f->head_hash);
+	pg_arr_i64(&w->a[8], w->n, f->head_len);
+	pg_arr_i64(&w->a[9], w->n, f->bad_lines);
+	if (f->agent_type)
+		pg_arr_text(&w->a[10], w->n, f->agent_type);
+	else
+		buf_puts(&w->a[10], w->n ? ",NULL" : "NULL");
+	w->n++;
+	return AIU_OK;
+}
+
+bool pg_wb_file_independent(const struct pg_store *q, const char *path)
+{
+	uint64_t h = hash64(path, strlen(path));
+	return q->wb && q->wb->kind == P_FILE_UPD_ARR && !kmap_get(&q->wb->paths, &h);
 }
 
 int pg_wb_push_person(struct pg_store *q, const char *msg_id, const char *req_id,

@@ -89,11 +89,10 @@ int pg_file_put(struct store *s, struct file_state *f, struct aiu_err *err)
 	struct pg_store *q = PGQ(s);
 	PGresult *r;
 	int rc;
+	if (f->id) /* an update returns nothing: queued (store_pg_wb.c) */
+		return pg_wb_file_update(q, f, err);
 	pgp_reset(q->p);
-	if (f->id)
-		pgp_i64(q->p, f->id);
-	else
-		pgp_text(q->p, f->path, SIZE_MAX);
+	pgp_text(q->p, f->path, SIZE_MAX);
 	pgp_i64(q->p, f->dev);
 	pgp_i64(q->p, f->ino);
 	pgp_i64(q->p, f->size);
@@ -107,9 +106,11 @@ int pg_file_put(struct store *s, struct file_state *f, struct aiu_err *err)
 		pgp_text(q->p, f->agent_type, SIZE_MAX);
 	else
 		pgp_null(q->p);
-	if ((rc = pg_run(q, f->id ? P_FILE_UPD : P_FILE_INS, &r, err, "file update")) < 0)
+	/* other files' queued updates may stay queued (store_pg_wb.c) */
+	q->wb_hold = pg_wb_file_independent(q, f->path);
+	if ((rc = pg_run(q, P_FILE_INS, &r, err, "file update")) < 0)
 		return rc;
-	if (!f->id && PQntuples(r) == 1)
+	if (PQntuples(r) == 1)
 		f->id = pg_i64(r, 0, 0);
 	PQclear(r);
 	return AIU_OK;

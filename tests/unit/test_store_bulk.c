@@ -220,6 +220,55 @@ static void test_session_updates(void **state)
 	assert_int_equal(tdb_scalar(f->s, "SELECT count(*) FROM sessions"), 2);
 }
 
+static void file_row(struct file_state *f, const char *path, const char *agent)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = (char *)path;
+	f->agent_type = (char *)agent;
+	f->dev = 1;
+	f->ino = 2;
+	f->size = 3;
+}
+
+/* File offsets (queued on PostgreSQL, and kept queued while other files'
+ * rows are inserted) are what reads and the committed store show. */
+static void test_file_updates(void **state)
+{
+	struct fx *f = *state;
+	struct file_state a, b, c, got;
+	bool found;
+	file_row(&a, "/t/a.jsonl", NULL);
+	file_row(&b, "/t/b \"q\".jsonl", "general-purpose");
+	file_row(&c, "/t/c.jsonl", NULL);
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	assert_int_equal(f->s->ops->file_put(f->s, &a, &f->err), 0);
+	assert_int_equal(f->s->ops->file_put(f->s, &b, &f->err), 0);
+	a.offset = 10;
+	assert_int_equal(f->s->ops->file_put(f->s, &a, &f->err), 0);
+	assert_int_equal(f->s->ops->file_put(f->s, &c, &f->err), 0); /* another path */
+	assert_true(c.id > b.id && b.id > a.id);
+	b.offset = 20;
+	b.line_no = 2;
+	assert_int_equal(f->s->ops->file_put(f->s, &b, &f->err), 0);
+	a.offset = 30; /* the same row again: the later values win */
+	a.agent_type = (char *)"Explore";
+	assert_int_equal(f->s->ops->file_put(f->s, &a, &f->err), 0);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(f->s->ops->file_get(f->s, "/t/a.jsonl", &got, &found, &f->err), 0);
+	assert_true(found);
+	assert_int_equal(got.offset, 30);
+	assert_string_equal(got.agent_type, "Explore");
+	file_state_release(&got);
+	b.offset = 25;
+	assert_int_equal(f->s->ops->file_put(f->s, &b, &f->err), 0);
+	assert_int_equal(store_commit(f->s, &f->err), 0);
+	assert_int_equal(tdb_scalar(f->s, "SELECT \"offset\" FROM files WHERE path = '/t/a.jsonl'"), 30);
+	assert_int_equal(tdb_scalar(f->s, "SELECT \"offset\" FROM files WHERE path = '/t/b \"q\".jsonl'"), 25);
+	assert_int_equal(tdb_scalar(f->s, "SELECT line_no FROM files WHERE path = '/t/b \"q\".jsonl'"), 2);
+	assert_int_equal(tdb_scalar(f->s, "SELECT count(*) FROM files WHERE agent_type IS NULL"), 1);
+	assert_int_equal(tdb_scalar(f->s, "SELECT count(*) FROM files"), 3);
+}
+
 struct sess_seen {
 	int n, created;
 	int64_t id[4];
@@ -376,6 +425,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_message_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_updates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_get_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_updates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_apply, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
