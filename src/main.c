@@ -1,8 +1,8 @@
 /* main.c - aiusage entry point: parse options, dispatch through the
  * command table. Each command lives in its own file under src/cli/. */
 #include "cli/cli.h"
+#include "core/dynlib.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,13 +55,7 @@ int main(int argc, char **argv)
 	struct aiu_err err = { 0 };
 	int rc = 2;
 
-	/* once per process, before any thread: the org pulls use libcurl */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "aiusage: libcurl failed to initialise\n");
-		return 2;
-	}
 	if (cli_parse(&c, argc, argv, &err) < 0) {
-		curl_global_cleanup();
 		fprintf(stderr, "aiusage: %s\n", err.msg);
 		return 2;
 	}
@@ -74,6 +68,6 @@ int main(int argc, char **argv)
 	fprintf(stderr, "aiusage: unknown command '%s' (see aiusage --help)\n", c.cmd);
 out:
 	cli_ctx_release(&c);
-	curl_global_cleanup();
+	dynlib_cleanup(); /* libraries loaded on first use (core/dynlib.h) */
 	return rc;
 }

@@ -325,10 +325,10 @@ int cc_sync(struct store *s, const struct cc_sync_opts *o, struct cc_sync_result
 	if ((rc = s->ops->usage_empty(s, &empty, err)) < 0)
 		goto out;
 	cc_apply_set_fresh(&c.ap, empty);
-	if (empty) {
-		s->ops->bulk_mode(s, true);
-		bulk = true;
-	}
+	/* a first sync takes the fast path; any other returns to normal mode
+	 * first (a no-op unless a first sync was killed half-way) */
+	s->ops->bulk_mode(s, empty);
+	bulk = empty;
 
 	/* 1. plan */
 	plans = calloc(fl.n ? fl.n : 1, sizeof(*plans));

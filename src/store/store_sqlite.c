@@ -238,14 +238,24 @@ static void sq_sync_unlock(struct store *s)
 	}
 }
 
-/* Rollback-journal mode for a first sync: new pages need no journal, so the
- * data is written once instead of to the WAL and again at checkpoint. A
- * kill leaves a hot journal that SQLite rolls back on the next open. If
- * another connection holds the database open the switch fails and the
- * sync simply stays in WAL mode. */
+/* A first sync into an empty store (on=true):
+ * - rollback-journal mode: new pages need no journal, so the data is written
+ *   once instead of to the WAL and again at checkpoint. A kill leaves a hot
+ *   journal that SQLite rolls back on the next open. If another connection
+ *   holds the database open the switch fails and the sync simply stays in
+ *   WAL mode;
+ * - no secondary indexes on usage and messages until the end (sync_sqlite.c).
+ * on=false restores both, and repairs a first sync that was killed: the
+ * sync calls it before every sync into a non-empty store too. */
 static void sq_bulk_mode(struct store *s, bool on)
 {
 	struct sqlite_store *q = SQ(s);
+	struct aiu_err err = { 0 };
+
+	if (on)
+		sq_indexes_drop(q);
+	else if (sq_indexes_ensure(q, &err) < 0) /* retried by the next sync */
+		fprintf(stderr, "aiusage: %s: building indexes: %s\n", s->uri, err.msg);
 	if (strcmp(q->base.uri, ":memory:") == 0)
 		return;
 	sqlite3_exec(q->db, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL",

@@ -48,6 +48,10 @@ int sq_db_err(struct sqlite_store *q, struct aiu_err *err, const char *what);
 sqlite3_stmt *sq_stmt(struct sqlite_store *q, enum stmt_id id, struct aiu_err *err);
 /* Steps a statement that returns no rows (resets it); what names it in errors. */
 int sq_exec_stmt(struct sqlite_store *q, sqlite3_stmt *st, struct aiu_err *err, const char *what);
+/* A first sync's deferred indexes (sync_sqlite.c): drop is best effort;
+ * ensure (re)creates whichever are missing. */
+void sq_indexes_drop(struct sqlite_store *q);
+int sq_indexes_ensure(struct sqlite_store *q, struct aiu_err *err);
 /* Copies a text column into out (cap bytes, always terminated). */
 void sq_text_col(sqlite3_stmt *st, int col, char *out, size_t cap);
 

@@ -24,6 +24,7 @@
 #include "core/strutil.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 int sq_session_usage_scan(struct store *s, int64_t session_id,
@@ -268,6 +269,38 @@ static const struct {
 	  " WHERE first_ts < ?1", 0 },
 };
 
+/* The secondary indexes of usage and messages (migration 4). A first sync
+ * into an empty store drops them and builds them once at the end (one sort
+ * each), instead of updating four more b-trees on every random-keyed
+ * insert: measured on the 1 GiB reference corpus, 0.3 s of a 1.4 s first
+ * sync. A sync killed in between leaves them missing, which costs only
+ * speed (every query is still correct); the next sync builds them, and so
+ * does a prune, whose statements name two of them. */
+static const char *const bulk_indexes[][2] = {
+	{ "usage_session_ts", "CREATE INDEX IF NOT EXISTS usage_session_ts ON usage(session_id, ts)" },
+	{ "messages_session_ts", "CREATE INDEX IF NOT EXISTS messages_session_ts ON messages(session_id, ts)" },
+	{ "usage_ts", "CREATE INDEX IF NOT EXISTS usage_ts ON usage(ts)" },
+	{ "messages_ts", "CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts)" },
+};
+#define N_BULK_INDEXES (sizeof(bulk_indexes) / sizeof(bulk_indexes[0]))
+
+void sq_indexes_drop(struct sqlite_store *q)
+{
+	for (size_t i = 0; i < N_BULK_INDEXES; i++) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "DROP INDEX IF EXISTS %s", bulk_indexes[i][0]);
+		sqlite3_exec(q->db, sql, NULL, NULL, NULL); /* best effort: see above */
+	}
+}
+
+int sq_indexes_ensure(struct sqlite_store *q, struct aiu_err *err)
+{
+	for (size_t i = 0; i < N_BULK_INDEXES; i++)
+		if (sqlite3_exec(q->db, bulk_indexes[i][1], NULL, NULL, NULL) != SQLITE_OK)
+			return sq_db_err(q, err, bulk_indexes[i][0]);
+	return AIU_OK;
+}
+
 int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats *o,
 		    struct aiu_err *err)
 {
@@ -278,6 +311,8 @@ int sq_prune_before(struct store *s, int64_t cutoff_ms, struct store_prune_stats
 	if (cutoff_ms % BUCKET_MS)
 		return aiu_errf(err, AIU_EARG, "retention cutoff %lld is not on a bucket boundary",
 				(long long)cutoff_ms);
+	if ((rc = sq_indexes_ensure(q, err)) < 0)
+		return rc;
 	for (size_t i = 0; i < sizeof(prune_steps) / sizeof(prune_steps[0]); i++) {
 		sqlite3_stmt *st = NULL;
 		if ((rc = sq_prepare(q, prune_steps[i].sql, &st, err)) < 0)

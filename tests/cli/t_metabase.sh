@@ -22,7 +22,10 @@ start() { # start [fake args...]: sets URL
   python3 "$FAKE" --password "$PW" --api-key "$KEY" --idle 60 "$@" > "$T/port" &
   PIDS+=($!)
   for _ in $(seq 300); do [ -s "$T/port" ] && break; sleep 0.1; done
-  read -r PORT _ < "$T/port"
+  if ! read -r PORT _ < "$T/port"; then # say so, instead of a silent set -e exit
+    fail "the fake Metabase ($*) wrote no port within 30 s"
+    finish
+  fi
   URL="http://127.0.0.1:$PORT"
 }
 prov() { # prov ARGS...: output in $T/out (stdout) and $T/err, all appended to $ALL

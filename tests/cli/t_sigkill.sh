@@ -27,6 +27,12 @@ for i in $(seq 1 "$runs"); do
   done
   aiu sync --db "$DB" --claude-dir "$T/claude" --quiet
   check "run $i: totals after kills equal the reference" [ "$(totals "$DB")" = "$REF" ]
+  # a killed first sync had dropped the secondary indexes (SQLite builds
+  # them at its end); the completing sync restores them
+  if [ "$AIU_TEST_BACKEND" = sqlite ]; then
+    check "run $i: the usage and messages indexes exist after the kills" [ "$(dbq "$DB" \
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('usage_session_ts', 'usage_ts', 'messages_session_ts', 'messages_ts')")" = 4 ]
+  fi
 done
 
 DB="$T/both.db"
