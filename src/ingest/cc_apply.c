@@ -60,6 +60,7 @@ void cc_apply_init(struct cc_apply *a, struct store *s)
 	kmap_init(&a->seen_usage, sizeof(int64_t), sizeof(struct cc_seen), 0);
 	kmap_init(&a->seen_keys, sizeof(int64_t), 0, 0);
 	kmap_init(&a->pusage_idx, sizeof(int64_t), sizeof(size_t), 0);
+	cc_defer_init(&a->defer);
 }
 
 void cc_apply_set_fresh(struct cc_apply *a, bool fresh)
@@ -87,6 +88,7 @@ void cc_apply_release(struct cc_apply *a)
 	kmap_release(&a->seen_keys);
 	kmap_release(&a->pusage_idx);
 	bloom_release(&a->written);
+	cc_defer_release(&a->defer);
 	free(a->pmsg);
 	free(a->pusage);
 }
@@ -94,6 +96,7 @@ void cc_apply_release(struct cc_apply *a)
 void cc_apply_abort(struct cc_apply *a)
 {
 	seen_reset(a);
+	cc_defer_clear(&a->defer);
 	a->npmsg = a->npusage = 0;
 	kmap_clear(&a->pusage_idx);
 	kmap_clear(&a->sessions);
@@ -159,7 +162,9 @@ static int session_for(struct cc_apply *a, const char *uuid, struct cc_sess **ou
 			return rc;
 	}
 	memset(cs, 0, sizeof(*cs));
-	if ((rc = a->s->ops->session_get(a->s, uuid, &cs->row, &found, err)) < 0)
+	/* the batched lookup's answer (cc_defer.h), else one lookup */
+	found = cc_defer_take_session(&a->defer, uuid, &cs->row);
+	if (!found && (rc = a->s->ops->session_get(a->s, uuid, &cs->row, &found, err)) < 0)
 		return rc;
 	if (!found) {
 		str_copy(cs->row.uuid, uuid, sizeof(cs->row.uuid));
@@ -259,7 +264,9 @@ static int usage_slot(struct cc_apply *a, const char *mid, const char *rid, int6
 			*found = false;
 			return AIU_OK;
 		}
-		if ((rc = a->s->ops->usage_get(a->s, *key, old, found, err)) < 0)
+		/* the batched lookup's answer (cc_defer.h), else one lookup */
+		if (!cc_defer_take(&a->defer, *key, old, found) &&
+		    (rc = a->s->ops->usage_get(a->s, *key, old, found, err)) < 0)
 			return rc;
 		if (!*found || (strcmp(old->msg_id, mid) == 0 && strcmp(old->req_id, rid) == 0))
 			return AIU_OK;
@@ -553,28 +560,156 @@ static int bound_caches(struct cc_apply *a, struct aiu_err *err)
 	return AIU_OK;
 }
 
+static void record_uuid(const struct cc_record *r, const struct cc_origin *o, char *uuid,
+			size_t cap);
+static int apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
+			struct aiu_err *err);
+
+static int answer_cb(void *ctx, const struct usage_row *u)
+{
+	return cc_defer_answer(ctx, u->key, u);
+}
+
+static int session_cb(void *ctx, const struct session_row *row, bool created)
+{
+	struct cc_apply *a = ctx;
+	if (created)
+		a->st.sessions_new++;
+	return cc_defer_answer_session(&a->defer, row);
+}
+
+/* Asks the store once for the sessions of every queued record (creating
+ * the missing ones, as session_for would) and once for their requests,
+ * then applies the records in their original order with the answers. */
+static int resolve_deferred(struct cc_apply *a, struct aiu_err *err)
+{
+	struct cc_defer *d = &a->defer;
+	struct cc_record *r = NULL;
+	struct cc_origin o;
+	const char **uuids = NULL;
+	char *ubuf = NULL;
+	int64_t *keys = NULL;
+	size_t nk = 0, nu = 0;
+	struct kmap asked;   /* session uuid hashes asked for */
+	int rc = AIU_OK;
+
+	kmap_init(&asked, sizeof(uint64_t), 0, 0);
+	if (!d->n)
+		goto out;
+	/* the store must hold every row this run produced, so that one lookup
+	 * answers for all of them */
+	if ((rc = flush_usage(a, err)) < 0)
+		goto out;
+	if (!(keys = malloc(d->n * sizeof(*keys))) || !(uuids = malloc(d->n * sizeof(*uuids))) ||
+	    !(ubuf = malloc(d->n * 128)) || !(r = malloc(sizeof(*r)))) {
+		rc = aiu_errf(err, AIU_ENOMEM, "out of memory (deferred records)");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		char *uuid = ubuf + nu * 128, mid[sizeof(((struct usage_row *)0)->msg_id)],
+		     rid[sizeof(((struct usage_row *)0)->req_id)];
+		const struct cc_sess *cs;
+		uint64_t h;
+		bool created;
+		int64_t key;
+		cc_defer_get(d, i, r, &o);
+		record_uuid(r, &o, uuid, 128);
+		h = hash64(uuid, strlen(uuid));
+		cs = kmap_get(&a->sessions, &h);
+		if (!(cs && strcmp(cs->row.uuid, uuid) == 0)) { /* not cached: ask */
+			if (!kmap_put(&asked, &h, &created)) {
+				rc = aiu_errf(err, AIU_ENOMEM, "out of memory (deferred records)");
+				goto out;
+			}
+			if (created)
+				uuids[nu++] = uuid;
+		}
+		/* a first sync never asks the store for requests (usage_slot) */
+		if (a->fresh || r->type != CC_ASSISTANT || !r->has_usage || !r->msg_id.n ||
+		    !r->model.n)
+			continue;
+		slice_copy(mid, sizeof(mid), r->msg_id);
+		slice_copy(rid, sizeof(rid), r->request_id);
+		key = (int64_t)(usage_hash(mid, rid, NULL) & INT64_MAX);
+		if (kmap_get(&a->seen_usage, &key) || cc_defer_asked(d, key))
+			continue; /* the map knows, or asked already */
+		if (cc_defer_answer(d, key, NULL) < 0) {
+			rc = aiu_errf(err, AIU_ENOMEM, "out of memory (deferred records)");
+			goto out;
+		}
+		keys[nk++] = key;
+	}
+	if ((rc = a->s->ops->session_get_many(a->s, uuids, nu, session_cb, a, err)) < 0 ||
+	    (rc = a->s->ops->usage_get_many(a->s, keys, nk, answer_cb, d, err)) < 0)
+		goto out;
+	a->replaying = true;
+	for (size_t i = 0; i < d->n && rc == AIU_OK; i++) {
+		cc_defer_get(d, i, r, &o);
+		rc = apply_record(a, r, &o, err);
+	}
+	a->replaying = false;
+out:
+	cc_defer_clear(d);
+	kmap_release(&asked);
+	free(keys);
+	free(uuids);
+	free(ubuf);
+	free(r);
+	return rc;
+}
+
+int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
+		    struct aiu_err *err)
+{
+	int rc;
+	a->st.records++;
+	if (!r->has_ts)
+		return AIU_OK; /* summary, snapshot...: no time, nothing to count */
+	/* On a store behind a round trip: queue the record for batched
+	 * lookups (cc_defer.h; a first sync asks for sessions only), keeping
+	 * the order. */
+	if (a->replaying || !a->s->remote)
+		return apply_record(a, r, o, err);
+	rc = cc_defer_push(&a->defer, r, o);
+	if (rc == AIU_ELIMIT) { /* full: apply the queue, then queue r */
+		if ((rc = resolve_deferred(a, err)) < 0)
+			return rc;
+		rc = cc_defer_push(&a->defer, r, o);
+	}
+	if (rc == AIU_ENOMEM)
+		return aiu_errf(err, rc, "out of memory (deferred records)");
+	/* still AIU_ELIMIT: r alone is over the queue's cap, and the queue is
+	 * empty, so applying it now keeps the order */
+	return rc == AIU_OK ? AIU_OK : apply_record(a, r, o, err);
+}
+
 int64_t cc_prompt_key(const char *uuid, size_t n)
 {
 	return (int64_t)(XXH3_64bits_withSeed(uuid, n, SEED_PROMPT) & INT64_MAX);
 }
 
-int cc_apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
-		    struct aiu_err *err)
+/* The session uuid a record counts under. */
+static void record_uuid(const struct cc_record *r, const struct cc_origin *o, char *uuid,
+			size_t cap)
+{
+	if (r->session_id.n)
+		slice_copy(uuid, cap, r->session_id);
+	else
+		str_copy(uuid, o->session_hint ? o->session_hint : "unknown", cap);
+}
+
+/* Applies one record with a timestamp (cc_apply_record, or a queued one). */
+static int apply_record(struct cc_apply *a, const struct cc_record *r, const struct cc_origin *o,
+			struct aiu_err *err)
 {
 	char uuid[128];
 	struct cc_sess *cs = NULL;
 	int64_t ts_min, ts_max;
 	int rc;
 
-	a->st.records++;
-	if (!r->has_ts)
-		return AIU_OK; /* summary, snapshot...: no time, nothing to count */
 	if ((rc = bound_caches(a, err)) < 0)
 		return rc;
-	if (r->session_id.n)
-		slice_copy(uuid, sizeof(uuid), r->session_id);
-	else
-		str_copy(uuid, o->session_hint ? o->session_hint : "unknown", sizeof(uuid));
+	record_uuid(r, o, uuid, sizeof(uuid));
 	if ((rc = session_for(a, uuid, &cs, err)) < 0)
 		return rc;
 	/* The project is the session's working directory; records without a
@@ -666,19 +801,51 @@ out:
 	return rc;
 }
 
+/* The pending prompts through the store's bulk insert; *ins (caller frees)
+ * gets which were new. */
+static int add_many(struct cc_apply *a, bool **ins, struct aiu_err *err)
+{
+	struct message_row *rows = malloc(a->npmsg * sizeof(*rows));
+	int rc;
+	*ins = malloc(a->npmsg * sizeof(**ins));
+	if (!rows || !*ins) {
+		free(rows);
+		free(*ins);
+		*ins = NULL;
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (prompts)");
+	}
+	for (size_t i = 0; i < a->npmsg; i++) {
+		rows[i].key = a->pmsg[i].key;
+		rows[i].session_id = a->pmsg[i].session_id;
+		rows[i].ts = a->pmsg[i].ts;
+		rows[i].file_id = a->pmsg[i].file_id;
+		rows[i].byte_off = a->pmsg[i].byte_off;
+		rows[i].byte_len = a->pmsg[i].byte_len;
+	}
+	if ((rc = a->s->ops->message_add_many(a->s, rows, a->npmsg, *ins, err)) < 0) {
+		free(*ins);
+		*ins = NULL;
+	}
+	free(rows);
+	return rc;
+}
+
 /* Inserts pending prompts in key order; counts only rows the store did not
  * already hold. */
 static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
+	bool *ins = NULL;
 	if (sort_by_key(a->pmsg, a->npmsg, sizeof(*a->pmsg)) < 0)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory (sorting new rows)");
+	if (a->npmsg && a->s->remote && (rc = add_many(a, &ins, err)) < 0)
+		return rc;
 	for (size_t i = 0; i < a->npmsg; i++) {
 		struct cc_pend_msg *m = &a->pmsg[i];
 		struct cc_sess *cs;
-		bool inserted;
-		if ((rc = a->s->ops->message_add(a->s, m->key, m->session_id, m->ts, m->file_id,
-						  m->byte_off, m->byte_len, &inserted, err)) < 0)
+		bool inserted = ins && ins[i];
+		if (!ins && (rc = a->s->ops->message_add(a->s, m->key, m->session_id, m->ts, m->file_id,
+							  m->byte_off, m->byte_len, &inserted, err)) < 0)
 			return rc;
 		if (!inserted || !(cs = kmap_get(&a->sessions, &m->sess_hash)) ||
 		    cs->row.id != m->session_id)
@@ -687,6 +854,7 @@ static int flush_pending(struct cc_apply *a, struct aiu_err *err)
 		cs->dirty = true;
 		a->st.prompts_new++;
 	}
+	free(ins);
 	a->npmsg = 0;
 	return AIU_OK;
 }
@@ -712,6 +880,29 @@ static int cmp_trollup(const void *x, const void *y)
 	if (a->project_id != b->project_id)
 		return a->project_id < b->project_id ? -1 : 1;
 	return (a->tool_id > b->tool_id) - (a->tool_id < b->tool_id);
+}
+
+/* Session rollup deltas: in one bulk call when the store has one. */
+static int flush_srollups(struct cc_apply *a, struct aiu_err *err)
+{
+	const struct session_rollup_row **v;
+	size_t n = 0;
+	int rc;
+	if (!a->s->remote) {
+		for (size_t i = 0; i < a->srollups.cap; i++)
+			if (kmap_key(&a->srollups, i) &&
+			    (rc = a->s->ops->session_rollup_add(a->s, kmap_val(&a->srollups, i), err)) < 0)
+				return rc;
+		return AIU_OK;
+	}
+	if (!(v = malloc((a->srollups.n + 1) * sizeof(*v))))
+		return aiu_errf(err, AIU_ENOMEM, "out of memory (session rollup flush)");
+	for (size_t i = 0; i < a->srollups.cap; i++)
+		if (kmap_key(&a->srollups, i))
+			v[n++] = kmap_val(&a->srollups, i);
+	rc = a->s->ops->session_rollup_add_many(a->s, v, n, err);
+	free(v);
+	return rc;
 }
 
 /* Writes the pending rollup deltas and forgets them. */
@@ -759,12 +950,8 @@ static int flush_rollups(struct cc_apply *a, struct aiu_err *err)
 		if (rc < 0)
 			return rc;
 	}
-	for (size_t i = 0; i < a->srollups.cap; i++) {
-		if (!kmap_key(&a->srollups, i))
-			continue;
-		if ((rc = a->s->ops->session_rollup_add(a->s, kmap_val(&a->srollups, i), err)) < 0)
-			return rc;
-	}
+	if ((rc = flush_srollups(a, err)) < 0)
+		return rc;
 	kmap_clear(&a->rollups);
 	kmap_clear(&a->srollups);
 	kmap_clear(&a->trollups);
@@ -774,8 +961,8 @@ static int flush_rollups(struct cc_apply *a, struct aiu_err *err)
 int cc_apply_flush(struct cc_apply *a, struct aiu_err *err)
 {
 	int rc;
-	if ((rc = flush_usage(a, err)) < 0 || (rc = flush_pending(a, err)) < 0 ||
-	    (rc = flush_rollups(a, err)) < 0)
+	if ((rc = resolve_deferred(a, err)) < 0 || (rc = flush_usage(a, err)) < 0 ||
+	    (rc = flush_pending(a, err)) < 0 || (rc = flush_rollups(a, err)) < 0)
 		return rc;
 	return sessions_write(a, err);
 }

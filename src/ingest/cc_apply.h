@@ -21,6 +21,7 @@
 
 #include "core/kmap.h"
 #include "ingest/bloom.h"
+#include "ingest/cc_defer.h"
 #include "ingest/cc_record.h"
 #include "store/store.h"
 
@@ -57,6 +58,11 @@ struct cc_apply {
 	struct usage_row *pusage;
 	size_t npusage, cpusage;
 	struct kmap pusage_idx;  /* usage key -> index + 1 in pusage */
+	/* Records of a non-fresh run on a store with the batched lookups
+	 * (usage_get_many, session_get_many), waiting for them (cc_defer.h);
+	 * applied in order when the queue is full and at flush. */
+	struct cc_defer defer;
+	bool replaying;          /* applying the queue: records are not queued again */
 	struct cc_apply_stats st;
 	/* How often the bounded caches were written out and emptied (tests
 	 * and AIUSAGE_DEBUG: proves the caps are reached, not just set). */

@@ -450,17 +450,41 @@ struct store_ops {
 	 * ordered by (last_ts, uuid) (both descending when desc), one callback
 	 * per session with those rows in (model_id, variant) order. The
 	 * session's git_branch and version are left empty. Memory: one
-	 * session at a time (the backend's sort may spill to disk). NULL on a
-	 * backend that lacks it (the report then builds in memory). */
+	 * session at a time (the backend's sort may spill to disk; PostgreSQL:
+	 * store/scale_pg.c, a cursor). */
 	int (*session_report_scan)(struct store *s, bool desc,
 				   int (*cb)(void *ctx, const struct session_row *r,
 					     const struct session_rollup_row *rr, size_t n),
 				   void *ctx, struct aiu_err *err);
+	/* --- bulk forms for a store behind a network round trip (PostgreSQL:
+	 * one round trip per batch instead of one per row; see store.remote).
+	 * SQLite's are loops over its one-row ops (store_loops.c). */
+	/* Calls cb for every stored row whose key is in keys[0..n), in any
+	 * order; absent keys are skipped. */
+	int (*usage_get_many)(struct store *s, const int64_t *keys, size_t n,
+			      int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+			      struct aiu_err *err);
+	/* message_add for rows[0..n); inserted[i] tells which were new (a key
+	 * listed twice is new at most once, at its first place). */
+	int (*message_add_many)(struct store *s, const struct message_row *rows, size_t n,
+				bool *inserted, struct aiu_err *err);
+	int (*session_rollup_add_many)(struct store *s, const struct session_rollup_row *const *d,
+				       size_t n, struct aiu_err *err);
+	/* The sessions of uuids[0..n): stored ones are read, missing ones are
+	 * inserted holding only the uuid (as session_put of a new row), in the
+	 * given order. cb gets every row; created tells the inserted ones. */
+	int (*session_get_many)(struct store *s, const char *const *uuids, size_t n,
+				int (*cb)(void *ctx, const struct session_row *r, bool created),
+				void *ctx, struct aiu_err *err);
 };
 
 struct store {
 	const struct store_ops *ops;
 	char *uri;            /* path or URL as opened; owned */
+	/* every op is a network round trip (PostgreSQL): callers that handle
+	 * many rows use the *_many ops (cc_apply queues records for them);
+	 * on SQLite those are plain loops over the one-row ops (store_loops.c) */
+	bool remote;
 };
 
 /* Opens (creating and migrating) the store at uri: a file path for SQLite,

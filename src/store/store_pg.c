@@ -61,9 +61,6 @@ static const char *const stmt_sql[P__N] = {
 		" line_no = excluded.line_no, head_hash = excluded.head_hash,"
 		" head_len = excluded.head_len, bad_lines = excluded.bad_lines,"
 		" agent_type = excluded.agent_type RETURNING id",
-	[P_FILE_UPD] = "UPDATE files SET dev = $2, ino = $3, size = $4, mtime_ns = $5,"
-		" \"offset\" = $6, line_no = $7, head_hash = $8, head_len = $9, bad_lines = $10,"
-		" agent_type = $11 WHERE id = $1",
 	[P_FILE_LIST] = "SELECT id, path, dev, ino, size, mtime_ns, \"offset\", line_no, head_hash,"
 		" head_len, bad_lines, agent_type FROM files ORDER BY path COLLATE \"C\"",
 	[P_FILES_RESET] = "UPDATE files SET \"offset\" = 0, line_no = 0, size = -1, head_hash = 0",
@@ -75,16 +72,17 @@ static const char *const stmt_sql[P__N] = {
 		" first_ts = excluded.first_ts, last_ts = excluded.last_ts,"
 		" user_msgs = excluded.user_msgs, git_branch = excluded.git_branch,"
 		" version = excluded.version RETURNING id",
-	[P_SESS_UPD] = "UPDATE sessions SET project_id = $2, first_ts = $3, last_ts = $4,"
-		" user_msgs = $5, git_branch = $6, version = $7 WHERE id = $1",
 	[P_USAGE_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM usage)",
-	[P_USAGE_GET] = "SELECT msg_id, req_id, ts, session_id, project_id, model_id, variant,"
-		" sidechain, input, output, cw5m, cw1h, cache_read, web_search, file_id, line_no,"
-		" byte_off, service_tier, tools FROM usage WHERE key = $1",
-	[P_USAGE_PUT] = "INSERT INTO usage(key, msg_id, req_id, ts, session_id, project_id,"
+	[P_USAGE_GET] = "SELECT " PG_USAGE_COLS " FROM usage WHERE key = $1",
+	[P_USAGE_GET_ANY] = "SELECT " PG_USAGE_COLS " FROM usage WHERE key = ANY($1::bigint[])",
+	/* store_pg_usage.c: a batch of rows as one array per column */
+	[P_USAGE_PUT_ARR] = "INSERT INTO usage(key, msg_id, req_id, ts, session_id, project_id,"
 		" model_id, variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-		" file_id, line_no, byte_off, service_tier, tools) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-		" $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+		" file_id, line_no, byte_off, service_tier, tools) SELECT * FROM unnest($1::bigint[],"
+		" $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[],"
+		" $8::int[], $9::int[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],"
+		" $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[],"
+		" $19::text[], $20::bytea[])"
 		" ON CONFLICT (key) DO UPDATE SET"
 		" msg_id = excluded.msg_id, req_id = excluded.req_id, ts = excluded.ts,"
 		" session_id = excluded.session_id, project_id = excluded.project_id,"
@@ -96,6 +94,9 @@ static const char *const stmt_sql[P__N] = {
 		" service_tier = excluded.service_tier, tools = excluded.tools",
 	[P_MSG_ADD] = "INSERT INTO messages(key, session_id, ts, file_id, byte_off, byte_len)"
 		" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING",
+	[P_MSG_ADD_ARR] = "INSERT INTO messages(key, session_id, ts, file_id, byte_off, byte_len)"
+		" SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],"
+		" $5::bigint[], $6::bigint[]) ON CONFLICT (key) DO NOTHING RETURNING key",
 	[P_ROLLUP_ADD] = "INSERT INTO rollup_usage AS t(bucket, project_id, model_id, variant, n,"
 		" input, output, cw5m, cw1h, cache_read, web_search, min_ts, max_ts)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -138,6 +139,31 @@ static const char *const stmt_sql[P__N] = {
 		" JOIN files f ON f.id = b.file_id ORDER BY f.path COLLATE \"C\", b.line_no LIMIT $1",
 	[P_LOCK_TRY] = "SELECT pg_try_advisory_lock($1::bigint)",
 	[P_LOCK_FREE] = "SELECT pg_advisory_unlock($1::bigint)",
+	/* write-behind (store_pg_wb.c): queued rows as one array per column */
+	[P_SESS_UPD_ARR] = "UPDATE sessions AS t SET project_id = v.project_id,"
+		" first_ts = v.first_ts, last_ts = v.last_ts, user_msgs = v.user_msgs,"
+		" git_branch = v.git_branch, version = v.version"
+		" FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],"
+		" $6::text[], $7::text[]) AS v(id, project_id, first_ts, last_ts, user_msgs,"
+		" git_branch, version) WHERE t.id = v.id",
+	/* store_pg_usage.c: a batch of sessions read, the missing ones created
+	 * in the given order (WITH ORDINALITY keeps it) */
+	[P_SESS_GET_ANY] = "SELECT id, uuid, project_id, first_ts, last_ts, user_msgs,"
+		" git_branch, version FROM sessions WHERE uuid = ANY($1::text[])",
+	[P_SESS_ADD_ARR] = "INSERT INTO sessions(uuid, project_id, first_ts, last_ts, user_msgs,"
+		" git_branch, version) SELECT u, 0, 0, 0, 0, '', '' FROM unnest($1::text[])"
+		" WITH ORDINALITY AS x(u, o) ORDER BY o ON CONFLICT (uuid) DO NOTHING"
+		" RETURNING id, uuid, project_id, first_ts, last_ts, user_msgs, git_branch, version",
+	[P_FILE_UPD_ARR] = "UPDATE files AS t SET dev = v.dev, ino = v.ino, size = v.size,"
+		" mtime_ns = v.mtime_ns, \"offset\" = v.off, line_no = v.line_no,"
+		" head_hash = v.head_hash, head_len = v.head_len, bad_lines = v.bad_lines,"
+		" agent_type = v.agent_type FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],"
+		" $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],"
+		" $10::bigint[], $11::text[]) AS v(id, dev, ino, size, mtime_ns, off, line_no,"
+		" head_hash, head_len, bad_lines, agent_type) WHERE t.id = v.id",
+	[P_PUSH_PERSON_ARR] = "INSERT INTO push_usage(msg_id, req_id, person, first_ms)"
+		" SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])"
+		" ON CONFLICT (msg_id, req_id) DO NOTHING",
 };
 
 /* Multi-row forms, generated from the one-row SQL. */
@@ -145,8 +171,8 @@ static const struct {
 	enum pg_stmt one, many;
 	int ncols;
 } multi[] = {
-	{ P_USAGE_PUT, P_USAGE_PUT_N, 20 },
 	{ P_ROLLUP_ADD, P_ROLLUP_ADD_N, 13 },
+	{ P_SROLLUP_ADD, P_SROLLUP_ADD_N, 10 },
 	{ P_TROLLUP_ADD, P_TROLLUP_ADD_N, 4 },
 };
 
@@ -200,10 +226,8 @@ void pgp_bin(struct pgp *p, const void *data, size_t n)
 	p->fmt[i] = 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. Strict:
- * no overlong forms, surrogates or code points above U+10FFFF, which is
- * what PostgreSQL accepts in a UTF8 database. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* See store_pg_int.h. */
+size_t pg_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len;
@@ -246,7 +270,7 @@ void pgp_text(struct pgp *p, const char *s, size_t n)
 	if (n == SIZE_MAX)
 		n = strlen(s);
 	for (size_t k = 0, l; k < n && valid; k += l)
-		valid = (l = utf8_seq(u + k, n - k)) != 0;
+		valid = (l = pg_utf8_seq(u + k, n - k)) != 0;
 	if (valid && terminated) {
 		p->v[i] = s;
 		return;
@@ -258,7 +282,7 @@ void pgp_text(struct pgp *p, const char *s, size_t n)
 		return;
 	}
 	for (size_t k = 0; k < n;) {
-		size_t l = utf8_seq(u + k, n - k);
+		size_t l = pg_utf8_seq(u + k, n - k);
 		if (l) {
 			memcpy(copy + o, s + k, l);
 			o += l;
@@ -362,6 +386,9 @@ int pg_run(struct pg_store *q, enum pg_stmt id, PGresult **res, struct aiu_err *
 	int rc;
 	if (res)
 		*res = NULL;
+	if (!q->wb_hold && (rc = pg_wb_flush(q, err)) < 0)
+		return rc;
+	q->wb_hold = false;
 	if (p->overflow)
 		return aiu_errf(err, AIU_ENOMEM, "%s: %s: too many parameters or out of memory",
 				q->base.uri, what);
@@ -394,6 +421,8 @@ int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *
 	const char *sql;
 	int rc, ncols = 0;
 	enum pg_stmt many = one;
+	if ((rc = pg_wb_flush(q, err)) < 0)
+		return rc;
 	for (size_t m = 0; m < sizeof(multi) / sizeof(multi[0]); m++)
 		if (multi[m].one == one) {
 			many = multi[m].many;
@@ -420,8 +449,11 @@ int pg_exec(struct pg_store *q, const char *sql, PGresult **res, struct aiu_err 
 	    const char *what)
 {
 	struct pgp *p = q->p;
+	int rc;
 	if (res)
 		*res = NULL;
+	if ((rc = pg_wb_flush(q, err)) < 0)
+		return rc;
 	if (p->overflow)
 		return aiu_errf(err, AIU_ENOMEM, "%s: %s: too many parameters or out of memory",
 				q->base.uri, what);
@@ -432,6 +464,9 @@ int pg_exec(struct pg_store *q, const char *sql, PGresult **res, struct aiu_err 
 /* Runs a constant statement without parameters. */
 static int run_const(struct pg_store *q, const char *sql, struct aiu_err *err)
 {
+	int rc;
+	if ((rc = pg_wb_flush(q, err)) < 0)
+		return rc;
 	return check(q, PQexec(q->conn, sql), NULL, err, sql);
 }
 
@@ -518,6 +553,8 @@ static int pg_commit(struct store *s, struct aiu_err *err)
 {
 	struct pg_store *q = PGQ(s);
 	int rc;
+	if ((rc = pg_wb_flush(q, err)) < 0) /* queued writes first: they may change rows */
+		return rc;
 	if (q->changed &&
 	    (rc = run_const(q, "INSERT INTO meta AS t(key, value) VALUES ('generation', '1')"
 			    " ON CONFLICT (key) DO UPDATE SET value = (t.value::bigint + 1)::text",
@@ -532,6 +569,7 @@ static int pg_commit(struct store *s, struct aiu_err *err)
 static int pg_rollback(struct store *s)
 {
 	struct pg_store *q = PGQ(s);
+	pg_wb_drop(q);
 	for (int d = 0; d < DICT__N; d++) {
 		dict_cache_release(&q->dict[d]);
 		dict_cache_init(&q->dict[d]);
@@ -547,8 +585,11 @@ static void pg_close(struct store *s)
 	struct pg_store *q = PGQ(s);
 	if (!q)
 		return;
-	if (q->conn && PQstatus(q->conn) == CONNECTION_OK)
+	if (q->conn && PQstatus(q->conn) == CONNECTION_OK) {
+		pg_wb_flush(q, NULL); /* outside a transaction a queued write is due now */
 		pg_sync_unlock(s);
+	}
+	pg_wb_free(q);
 	if (q->p) {
 		pgp_reset(q->p);
 		free(q->p);
@@ -652,6 +693,11 @@ static const struct store_ops pg_ops = {
 	.push_sent_put = pg_push_sent_put,
 	.push_person_put = pg_push_person_put,
 	.usage_scan = pg_usage_scan,
+	/* bulk forms (store_pg_usage.c, store_pg_write.c) */
+	.usage_get_many = pg_usage_get_many,
+	.message_add_many = pg_message_add_many,
+	.session_rollup_add_many = pg_session_rollup_add_many,
+	.session_get_many = pg_session_get_many,
 	/* org API reads (org_read_pg.c) */
 	.org_tool_day_scan = pg_org_tool_day_scan,
 	.cursor_member_scan = pg_cursor_member_scan,
@@ -789,6 +835,7 @@ int store_pg_open(const char *uri, struct store **out, struct aiu_err *err)
 	if (!q)
 		return aiu_errf(err, AIU_ENOMEM, "out of memory");
 	q->base.ops = &pg_ops;
+	q->base.remote = true;
 	for (int d = 0; d < DICT__N; d++)
 		dict_cache_init(&q->dict[d]);
 	store_pg_redact(uri, red, sizeof(red));
@@ -825,7 +872,10 @@ out:
 
 void *store_pg_handle(struct store *s)
 {
-	return s && s->ops == &pg_ops ? PGQ(s)->conn : NULL;
+	if (!s || s->ops != &pg_ops)
+		return NULL;
+	pg_wb_flush(PGQ(s), NULL); /* raw access sees every queued write */
+	return PGQ(s)->conn;
 }
 
 const struct store_ops *store_pg_ops(void)

@@ -8,7 +8,8 @@
 
 /* Opens (and migrates) the database at a postgres:// or postgresql:// URI. */
 int store_pg_open(const char *uri, struct store **out, struct aiu_err *err);
-/* The raw libpq connection (a PGconn *), for tests; NULL for other backends. */
+/* The raw libpq connection (a PGconn *), for tests; NULL for other backends.
+ * Queued writes (store_pg_wb.c) are sent first, so raw reads see them. */
 void *store_pg_handle(struct store *s);
 /* The backend's ops table (tests check every op is set: test_store_ops.c). */
 const struct store_ops *store_pg_ops(void);

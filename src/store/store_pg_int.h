@@ -1,7 +1,8 @@
 /* store_pg_int.h - what the PostgreSQL backend's files share (private to
  * src/store/). store_pg.c owns the connection, the statement table,
  * parameters, locks, transactions and open/migrate; store_pg_write.c the
- * writes; store_pg_read.c the query-layer reads. */
+ * writes; store_pg_usage.c usage rows and prompts in bulk; store_pg_read.c
+ * the query-layer reads. */
 #ifndef AIU_STORE_PG_INT_H
 #define AIU_STORE_PG_INT_H
 
@@ -16,19 +17,20 @@ enum pg_stmt {
 	P_DICT_ADD_P, P_DICT_ADD_M, P_DICT_ADD_T,
 	P_DICT_NAME_P, P_DICT_NAME_M, P_DICT_NAME_T,
 	P_DICT_SCAN_P, P_DICT_SCAN_M, P_DICT_SCAN_T,
-	P_FILE_GET, P_FILE_INS, P_FILE_UPD, P_FILE_LIST, P_FILES_RESET,
-	P_SESS_GET, P_SESS_INS, P_SESS_UPD,
-	P_USAGE_EMPTY, P_USAGE_GET, P_USAGE_PUT, P_USAGE_PUT_N,
-	P_MSG_ADD,
-	P_ROLLUP_ADD, P_ROLLUP_ADD_N, P_SROLLUP_ADD, P_TROLLUP_ADD, P_TROLLUP_ADD_N,
+	P_FILE_GET, P_FILE_INS, P_FILE_LIST, P_FILES_RESET,
+	P_SESS_GET, P_SESS_INS,
+	P_USAGE_EMPTY, P_USAGE_GET, P_USAGE_GET_ANY, P_USAGE_PUT_ARR,
+	P_MSG_ADD, P_MSG_ADD_ARR,
+	P_ROLLUP_ADD, P_ROLLUP_ADD_N, P_SROLLUP_ADD, P_SROLLUP_ADD_N, P_TROLLUP_ADD, P_TROLLUP_ADD_N,
 	P_BAD_ADD, P_BAD_CLEAR,
 	P_ROLLUP_SCAN, P_TROLLUP_SCAN, P_SESS_SCAN, P_SROLLUP_SCAN, P_BAD_SCAN,
 	P_LOCK_TRY, P_LOCK_FREE,
+	P_SESS_UPD_ARR, P_PUSH_PERSON_ARR, P_SESS_GET_ANY, P_SESS_ADD_ARR, P_FILE_UPD_ARR,
 	P__N
 };
 
 #define PG_MULTI 64                 /* rows per multi-row statement */
-#define PG_MAXP (PG_MULTI * 20)     /* parameters per statement (usage rows are widest) */
+#define PG_MAXP (PG_MULTI * 13)     /* parameters per statement (rollup rows are widest) */
 
 /* Parameters of one statement, all sent as text except bytea (binary).
  * Integers are formatted exactly (PRId64); strings that are not valid
@@ -53,6 +55,8 @@ struct pg_store {
 	bool changed;                 /* this transaction changed rows (commit bumps the version) */
 	bool read_only;               /* read_only(): begin refuses, the session refuses writes */
 	struct pgp *p;                /* reused parameter block */
+	struct pg_wb *wb;             /* queued writes (store_pg_wb.c); NULL until used */
+	bool wb_hold;                 /* the next pg_run leaves the queue alone */
 	struct dict_cache dict[DICT__N];
 };
 
@@ -79,6 +83,36 @@ int pg_exec(struct pg_store *q, const char *sql, PGresult **res, struct aiu_err 
  * q->p holds rows x columns parameters. */
 int pg_run_rows(struct pg_store *q, enum pg_stmt one, int rows, struct aiu_err *err,
 		const char *what);
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 (what a
+ * UTF8 database accepts: no overlong forms, surrogates or > U+10FFFF). */
+size_t pg_utf8_seq(const unsigned char *s, size_t n);
+/* The columns every read of `usage` selects, in the order pg_usage_cols
+ * decodes them. */
+#define PG_USAGE_COLS "key, msg_id, req_id, ts, session_id, project_id, model_id, variant," \
+	" sidechain, input, output, cw5m, cw1h, cache_read, web_search, file_id, line_no," \
+	" byte_off, service_tier, tools"
+/* Fills o from row `row` of a result selecting PG_USAGE_COLS first. */
+int pg_usage_cols(const PGresult *r, int row, struct usage_row *o, struct aiu_err *err);
+/* Array literal elements (store_pg_usage.c): element i of "{...}" (a comma
+ * before every element but the first). Text is quoted, " and \ escaped,
+ * and each byte that is not valid UTF-8 becomes U+FFFD. */
+struct buf;
+void pg_arr_i64(struct buf *b, size_t i, int64_t v);
+void pg_arr_text(struct buf *b, size_t i, const char *s);
+/* Write-behind (store_pg_wb.c): queued one-row writes, sent as one array
+ * statement before any other statement runs (pg_run, pg_exec, commit and
+ * the team ops call pg_wb_flush first). */
+struct pg_wb;
+int pg_wb_flush(struct pg_store *q, struct aiu_err *err);
+void pg_wb_drop(struct pg_store *q);     /* rollback: forget the queue */
+void pg_wb_free(struct pg_store *q);
+int pg_wb_session_update(struct pg_store *q, const struct session_row *row, struct aiu_err *err);
+int pg_wb_file_update(struct pg_store *q, const struct file_state *f, struct aiu_err *err);
+/* True if the queue holds file updates, none for path: a file row for
+ * path may be inserted without sending them. */
+bool pg_wb_file_independent(const struct pg_store *q, const char *path);
+int pg_wb_push_person(struct pg_store *q, const char *msg_id, const char *req_id,
+		      const char *person, int64_t now_ms, struct aiu_err *err);
 /* Value of a BIGINT/INTEGER column (0 when NULL). */
 int64_t pg_i64(const PGresult *r, int row, int col);
 /* Copies a text column into out (cap bytes, always terminated). */
@@ -102,6 +136,16 @@ int pg_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
 int pg_usage_put(struct store *s, const struct usage_row *row, struct aiu_err *err);
 int pg_usage_put_many(struct store *s, const struct usage_row *const *rows, size_t n,
 		      struct aiu_err *err);
+int pg_usage_get_many(struct store *s, const int64_t *keys, size_t n,
+		      int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+		      struct aiu_err *err);
+int pg_message_add_many(struct store *s, const struct message_row *rows, size_t n,
+			bool *inserted, struct aiu_err *err);
+int pg_session_get_many(struct store *s, const char *const *uuids, size_t n,
+			int (*cb)(void *ctx, const struct session_row *r, bool created), void *ctx,
+			struct aiu_err *err);
+int pg_session_rollup_add_many(struct store *s, const struct session_rollup_row *const *d,
+			       size_t n, struct aiu_err *err);
 int pg_message_add(struct store *s, int64_t key, int64_t session_id, int64_t ts,
 		   int64_t file_id, int64_t byte_off, int64_t byte_len, bool *inserted,
 		   struct aiu_err *err);

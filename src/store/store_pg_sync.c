@@ -73,9 +73,7 @@ int pg_session_usage_scan(struct store *s, int64_t session_id,
 
 	pgp_reset(q->p);
 	pgp_i64(q->p, session_id);
-	if ((rc = pg_exec(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
-			  " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-			  " file_id, line_no, byte_off, service_tier, tools FROM usage"
+	if ((rc = pg_exec(q, "SELECT " PG_USAGE_COLS " FROM usage"
 			  " WHERE session_id = $1 ORDER BY ts, key", &r, err,
 			  "session usage scan")) < 0)
 		goto out;
@@ -83,45 +81,9 @@ int pg_session_usage_scan(struct store *s, int64_t session_id,
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (int i = 0, n = PQntuples(r); i < n && rc == 0; i++) {
-		memset(u, 0, sizeof(*u));
-		u->key = pg_i64(r, i, 0);
-		pg_text(r, i, 1, u->msg_id, sizeof(u->msg_id));
-		pg_text(r, i, 2, u->req_id, sizeof(u->req_id));
-		u->ts = pg_i64(r, i, 3);
-		u->session_id = pg_i64(r, i, 4);
-		u->project_id = pg_i64(r, i, 5);
-		u->model_id = pg_i64(r, i, 6);
-		u->variant = (unsigned)pg_i64(r, i, 7);
-		u->sidechain = pg_i64(r, i, 8) != 0;
-		u->t.input = pg_i64(r, i, 9);
-		u->t.output = pg_i64(r, i, 10);
-		u->t.cw5m = pg_i64(r, i, 11);
-		u->t.cw1h = pg_i64(r, i, 12);
-		u->t.cache_read = pg_i64(r, i, 13);
-		u->t.web_search = pg_i64(r, i, 14);
-		u->file_id = pg_i64(r, i, 15);
-		u->line_no = pg_i64(r, i, 16);
-		u->byte_off = pg_i64(r, i, 17);
-		pg_text(r, i, 18, u->service_tier, sizeof(u->service_tier));
-		if (!PQgetisnull(r, i, 19)) {
-			size_t len = 0, nt;
-			unsigned char *b = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 19),
-							   &len);
-			if (!b) {
-				rc = aiu_errf(err, AIU_ENOMEM, "out of memory (usage tools)");
-				goto out;
-			}
-			nt = len / sizeof(u->tools[0]);
-			if (nt > USAGE_MAX_TOOLS)
-				nt = USAGE_MAX_TOOLS;
-			if (nt)
-				memcpy(u->tools, b, nt * sizeof(u->tools[0]));
-			u->ntools = (uint32_t)nt;
-			PQfreemem(b);
-		}
-		rc = cb(ctx, u);
-	}
+	for (int i = 0, n = PQntuples(r); i < n && rc == 0; i++)
+		if ((rc = pg_usage_cols(r, i, u, err)) == AIU_OK)
+			rc = cb(ctx, u);
 out:
 	PQclear(r);
 	free(u);

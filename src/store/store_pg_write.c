@@ -1,5 +1,6 @@
 /* store_pg_write.c - the PostgreSQL backend's writes: dictionaries,
- * files, sessions, usage rows, prompts, rollup deltas and bad lines. Each
+ * files, sessions, prompts, rollup deltas and bad lines (usage rows and
+ * prompts in bulk: store_pg_usage.c). Each
  * is one prepared statement (or a multi-row form of it) with bound
  * parameters; every counter moves by ON CONFLICT arithmetic in the server
  * (see store_pg.c for why that never loses an update). */
@@ -88,11 +89,10 @@ int pg_file_put(struct store *s, struct file_state *f, struct aiu_err *err)
 	struct pg_store *q = PGQ(s);
 	PGresult *r;
 	int rc;
+	if (f->id) /* an update returns nothing: queued (store_pg_wb.c) */
+		return pg_wb_file_update(q, f, err);
 	pgp_reset(q->p);
-	if (f->id)
-		pgp_i64(q->p, f->id);
-	else
-		pgp_text(q->p, f->path, SIZE_MAX);
+	pgp_text(q->p, f->path, SIZE_MAX);
 	pgp_i64(q->p, f->dev);
 	pgp_i64(q->p, f->ino);
 	pgp_i64(q->p, f->size);
@@ -106,9 +106,11 @@ int pg_file_put(struct store *s, struct file_state *f, struct aiu_err *err)
 		pgp_text(q->p, f->agent_type, SIZE_MAX);
 	else
 		pgp_null(q->p);
-	if ((rc = pg_run(q, f->id ? P_FILE_UPD : P_FILE_INS, &r, err, "file update")) < 0)
+	/* other files' queued updates may stay queued (store_pg_wb.c) */
+	q->wb_hold = pg_wb_file_independent(q, f->path);
+	if ((rc = pg_run(q, P_FILE_INS, &r, err, "file update")) < 0)
 		return rc;
-	if (!f->id && PQntuples(r) == 1)
+	if (PQntuples(r) == 1)
 		f->id = pg_i64(r, 0, 0);
 	PQclear(r);
 	return AIU_OK;
@@ -184,20 +186,19 @@ int pg_session_put(struct store *s, struct session_row *row, struct aiu_err *err
 	struct pg_store *q = PGQ(s);
 	PGresult *r;
 	int rc;
+	if (row->id) /* an update returns nothing: queued (store_pg_wb.c) */
+		return pg_wb_session_update(q, row, err);
 	pgp_reset(q->p);
-	if (row->id)
-		pgp_i64(q->p, row->id);
-	else
-		pgp_text(q->p, row->uuid, SIZE_MAX);
+	pgp_text(q->p, row->uuid, SIZE_MAX);
 	pgp_i64(q->p, row->project_id);
 	pgp_i64(q->p, row->first_ts);
 	pgp_i64(q->p, row->last_ts);
 	pgp_i64(q->p, row->user_msgs);
 	pgp_text(q->p, row->git_branch, SIZE_MAX);
 	pgp_text(q->p, row->version, SIZE_MAX);
-	if ((rc = pg_run(q, row->id ? P_SESS_UPD : P_SESS_INS, &r, err, "session update")) < 0)
+	if ((rc = pg_run(q, P_SESS_INS, &r, err, "session update")) < 0)
 		return rc;
-	if (!row->id && PQntuples(r) == 1)
+	if (PQntuples(r) == 1)
 		row->id = pg_i64(r, 0, 0);
 	PQclear(r);
 	return AIU_OK;
@@ -216,91 +217,6 @@ int pg_usage_empty(struct store *s, bool *empty, struct aiu_err *err)
 	*empty = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
 	return AIU_OK;
-}
-
-int pg_usage_get(struct store *s, int64_t key, struct usage_row *o, bool *found,
-			struct aiu_err *err)
-{
-	struct pg_store *q = PGQ(s);
-	PGresult *r;
-	int rc;
-	pgp_reset(q->p);
-	pgp_i64(q->p, key);
-	if ((rc = pg_run(q, P_USAGE_GET, &r, err, "usage lookup")) < 0)
-		return rc;
-	*found = PQntuples(r) == 1;
-	if (*found) {
-		o->key = key;
-		pg_text(r, 0, 0, o->msg_id, sizeof(o->msg_id));
-		pg_text(r, 0, 1, o->req_id, sizeof(o->req_id));
-		o->ts = pg_i64(r, 0, 2);
-		o->session_id = pg_i64(r, 0, 3);
-		o->project_id = pg_i64(r, 0, 4);
-		o->model_id = pg_i64(r, 0, 5);
-		o->variant = (unsigned)pg_i64(r, 0, 6);
-		o->sidechain = pg_i64(r, 0, 7) != 0;
-		o->t.input = pg_i64(r, 0, 8);
-		o->t.output = pg_i64(r, 0, 9);
-		o->t.cw5m = pg_i64(r, 0, 10);
-		o->t.cw1h = pg_i64(r, 0, 11);
-		o->t.cache_read = pg_i64(r, 0, 12);
-		o->t.web_search = pg_i64(r, 0, 13);
-		o->file_id = pg_i64(r, 0, 14);
-		o->line_no = pg_i64(r, 0, 15);
-		o->byte_off = pg_i64(r, 0, 16);
-		pg_text(r, 0, 17, o->service_tier, sizeof(o->service_tier));
-		o->ntools = 0;
-		if (!PQgetisnull(r, 0, 18)) {
-			size_t len = 0, n;
-			unsigned char *b = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 18), &len);
-			if (!b) {
-				PQclear(r);
-				return aiu_errf(err, AIU_ENOMEM, "out of memory (usage tools)");
-			}
-			n = len / sizeof(o->tools[0]);
-			if (n > USAGE_MAX_TOOLS)
-				n = USAGE_MAX_TOOLS;
-			o->ntools = (uint32_t)n;
-			if (n)
-				memcpy(o->tools, b, n * sizeof(o->tools[0]));
-			PQfreemem(b);
-		}
-	}
-	PQclear(r);
-	return AIU_OK;
-}
-
-static void bind_usage(struct pgp *p, const void *row)
-{
-	const struct usage_row *r = row;
-	pgp_i64(p, r->key);
-	pgp_text(p, r->msg_id, SIZE_MAX);
-	pgp_text(p, r->req_id, SIZE_MAX);
-	pgp_i64(p, r->ts);
-	pgp_i64(p, r->session_id);
-	pgp_i64(p, r->project_id);
-	pgp_i64(p, r->model_id);
-	pgp_i64(p, (int64_t)r->variant);
-	pgp_i64(p, r->sidechain);
-	pgp_i64(p, r->t.input);
-	pgp_i64(p, r->t.output);
-	pgp_i64(p, r->t.cw5m);
-	pgp_i64(p, r->t.cw1h);
-	pgp_i64(p, r->t.cache_read);
-	pgp_i64(p, r->t.web_search);
-	pgp_i64(p, r->file_id);
-	pgp_i64(p, r->line_no);
-	pgp_i64(p, r->byte_off);
-	pgp_text(p, r->service_tier, SIZE_MAX);
-	if (r->ntools)
-		pgp_bin(p, r->tools, r->ntools * sizeof(r->tools[0]));
-	else
-		pgp_null(p);
-}
-
-static bool same_usage(const void *a, const void *b)
-{
-	return ((const struct usage_row *)a)->key == ((const struct usage_row *)b)->key;
 }
 
 static void bind_tokens(struct pgp *p, const struct tokens *t)
@@ -383,22 +299,9 @@ static int put_many(struct pg_store *q, const struct many_spec *ms, const void *
 	return AIU_OK;
 }
 
-static const struct many_spec usage_spec = { P_USAGE_PUT, bind_usage, same_usage, "usage write" };
 static const struct many_spec rollup_spec = { P_ROLLUP_ADD, bind_rollup, same_rollup, "rollup write" };
 static const struct many_spec trollup_spec = { P_TROLLUP_ADD, bind_trollup, same_trollup,
 						"tool rollup write" };
-
-int pg_usage_put(struct store *s, const struct usage_row *row, struct aiu_err *err)
-{
-	const void *rows[1] = { row };
-	return put_many(PGQ(s), &usage_spec, rows, 1, err);
-}
-
-int pg_usage_put_many(struct store *s, const struct usage_row *const *rows, size_t n,
-			     struct aiu_err *err)
-{
-	return put_many(PGQ(s), &usage_spec, (const void *const *)rows, n, err);
-}
 
 int pg_message_add(struct store *s, int64_t key, int64_t session_id, int64_t ts,
 			  int64_t file_id, int64_t byte_off, int64_t byte_len,
@@ -433,17 +336,37 @@ int pg_rollup_add_many(struct store *s, const struct rollup_row *const *d, size_
 	return put_many(PGQ(s), &rollup_spec, (const void *const *)d, n, err);
 }
 
-int pg_session_rollup_add(struct store *s, const struct session_rollup_row *d,
-				 struct aiu_err *err)
+static void bind_srollup(struct pgp *p, const void *row)
 {
-	struct pg_store *q = PGQ(s);
-	pgp_reset(q->p);
-	pgp_i64(q->p, d->session_id);
-	pgp_i64(q->p, d->model_id);
-	pgp_i64(q->p, (int64_t)d->variant);
-	pgp_i64(q->p, d->n);
-	bind_tokens(q->p, &d->t);
-	return pg_run(q, P_SROLLUP_ADD, NULL, err, "session rollup write");
+	const struct session_rollup_row *d = row;
+	pgp_i64(p, d->session_id);
+	pgp_i64(p, d->model_id);
+	pgp_i64(p, (int64_t)d->variant);
+	pgp_i64(p, d->n);
+	bind_tokens(p, &d->t);
+}
+
+static bool same_srollup(const void *a, const void *b)
+{
+	const struct session_rollup_row *x = a, *y = b;
+	return x->session_id == y->session_id && x->model_id == y->model_id &&
+	       x->variant == y->variant;
+}
+
+static const struct many_spec srollup_spec = { P_SROLLUP_ADD, bind_srollup, same_srollup,
+						"session rollup write" };
+
+int pg_session_rollup_add(struct store *s, const struct session_rollup_row *d,
+			  struct aiu_err *err)
+{
+	const void *rows[1] = { d };
+	return put_many(PGQ(s), &srollup_spec, rows, 1, err);
+}
+
+int pg_session_rollup_add_many(struct store *s, const struct session_rollup_row *const *d,
+			       size_t n, struct aiu_err *err)
+{
+	return put_many(PGQ(s), &srollup_spec, (const void *const *)d, n, err);
 }
 
 int pg_tool_rollup_add(struct store *s, const struct tool_rollup_row *d,

@@ -6,6 +6,7 @@
  * every open, so commits are cheap and readers never block the writer.
  */
 #include "store/store_sqlite_int.h"
+#include "store/store_loops.h"
 #include "store/org_sqlite_int.h"
 #include "store/migrations.h"
 #include "store/org_sqlite.h"
@@ -846,6 +847,11 @@ static const struct store_ops sqlite_ops = {
 	.org_tool_day_scan = sq_org_tool_day_scan,
 	.cursor_member_scan = sq_cursor_member_scan,
 	.session_report_scan = sq_session_report_scan,
+	/* bulk forms: loops over the one-row ops (no round trips here) */
+	.usage_get_many = store_loop_usage_get_many,
+	.message_add_many = store_loop_message_add_many,
+	.session_rollup_add_many = store_loop_session_rollup_add_many,
+	.session_get_many = store_loop_session_get_many,
 };
 
 /* Runs pending steps in one IMMEDIATE transaction, reading the version

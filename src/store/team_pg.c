@@ -20,8 +20,11 @@ static int exec(struct pg_store *q, const char *sql, PGresult **res, struct aiu_
 	PGresult *r;
 	ExecStatusType st;
 	char msg[512];
+	int rc;
 	if (res)
 		*res = NULL;
+	if ((rc = pg_wb_flush(q, err)) < 0)
+		return rc;
 	if (q->p->overflow)
 		return aiu_errf(err, AIU_ENOMEM, "%s: %s: out of memory", q->base.uri, what);
 	r = PQexecParams(q->conn, sql, q->p->n, NULL, q->p->v, q->p->len, q->p->fmt, 0);
@@ -183,53 +186,8 @@ int pg_push_sent_put(struct store *s, const char *server, int64_t key, int64_t s
 int pg_push_person_put(struct store *s, const char *msg_id, const char *req_id,
 		       const char *person, int64_t now_ms, struct aiu_err *err)
 {
-	struct pg_store *q = PGQ(s);
-	pgp_reset(q->p);
-	pgp_text(q->p, msg_id, SIZE_MAX);
-	pgp_text(q->p, req_id, SIZE_MAX);
-	pgp_text(q->p, person, SIZE_MAX);
-	pgp_i64(q->p, now_ms);
-	return exec(q, "INSERT INTO push_usage(msg_id, req_id, person, first_ms)"
-		    " VALUES ($1, $2, $3, $4) ON CONFLICT(msg_id, req_id) DO NOTHING", NULL, err,
-		    "write pushed request's person");
-}
-
-static int usage_from(PGresult *r, int i, struct usage_row *o, struct aiu_err *err)
-{
-	memset(o, 0, sizeof(*o));
-	o->key = pg_i64(r, i, 0);
-	pg_text(r, i, 1, o->msg_id, sizeof(o->msg_id));
-	pg_text(r, i, 2, o->req_id, sizeof(o->req_id));
-	o->ts = pg_i64(r, i, 3);
-	o->session_id = pg_i64(r, i, 4);
-	o->project_id = pg_i64(r, i, 5);
-	o->model_id = pg_i64(r, i, 6);
-	o->variant = (unsigned)pg_i64(r, i, 7);
-	o->sidechain = pg_i64(r, i, 8) != 0;
-	o->t.input = pg_i64(r, i, 9);
-	o->t.output = pg_i64(r, i, 10);
-	o->t.cw5m = pg_i64(r, i, 11);
-	o->t.cw1h = pg_i64(r, i, 12);
-	o->t.cache_read = pg_i64(r, i, 13);
-	o->t.web_search = pg_i64(r, i, 14);
-	o->file_id = pg_i64(r, i, 15);
-	o->line_no = pg_i64(r, i, 16);
-	o->byte_off = pg_i64(r, i, 17);
-	pg_text(r, i, 18, o->service_tier, sizeof(o->service_tier));
-	if (!PQgetisnull(r, i, 19)) {
-		size_t len = 0, n;
-		unsigned char *b = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 19), &len);
-		if (!b)
-			return aiu_errf(err, AIU_ENOMEM, "out of memory (usage tools)");
-		n = len / sizeof(o->tools[0]);
-		if (n > USAGE_MAX_TOOLS)
-			n = USAGE_MAX_TOOLS;
-		o->ntools = (uint32_t)n;
-		if (n)
-			memcpy(o->tools, b, n * sizeof(o->tools[0]));
-		PQfreemem(b);
-	}
-	return AIU_OK;
+	/* queued: nothing reads it back within the push (store_pg_wb.c) */
+	return pg_wb_push_person(PGQ(s), msg_id, req_id, person, now_ms, err);
 }
 
 int pg_usage_scan(struct store *s, int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
@@ -248,16 +206,14 @@ int pg_usage_scan(struct store *s, int (*cb)(void *ctx, const struct usage_row *
 		pgp_reset(q->p);
 		pgp_i64(q->p, after);
 		pgp_i64(q->p, first ? 1 : 0);
-		if ((rc = exec(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
-			       " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-			       " file_id, line_no, byte_off, service_tier, tools FROM usage"
+		if ((rc = exec(q, "SELECT " PG_USAGE_COLS " FROM usage"
 			       " WHERE key > $1 OR $2 = 1 ORDER BY key LIMIT 2000", &r, err,
 			       "usage scan")) < 0)
 			goto out;
 		first = false;
 		n = PQntuples(r);
 		for (int i = 0; i < n; i++) {
-			if ((rc = usage_from(r, i, u, err)) < 0 || (rc = cb(ctx, u)) != 0)
+			if ((rc = pg_usage_cols(r, i, u, err)) < 0 || (rc = cb(ctx, u)) != 0)
 				goto out;
 			after = u->key;
 		}
