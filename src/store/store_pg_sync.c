@@ -240,6 +240,10 @@ int pg_data_stats(struct store *s, struct store_data_stats *o, struct aiu_err *e
 /* The prune, step by step, as in sync_sqlite.c. A step has at most one
  * parameter $1 (PostgreSQL must know the type of every parameter sent):
  * arg 1 = the cutoff in ms, 2 = the cutoff bucket, 0 = none. */
+/* Sessions that can hold rows older than the cutoff (as in sync_sqlite.c:
+ * every row is dated at or after its session's first_ts; migration 7). */
+#define OLD_SESSIONS "SELECT id FROM sessions WHERE first_ts < $1"
+
 static const struct {
 	const char *sql;
 	int arg;
@@ -252,15 +256,17 @@ static const struct {
 	  " FROM (SELECT session_id, model_id, variant, count(*) AS n, sum(input) AS input,"
 	  " sum(output) AS output, sum(cw5m) AS cw5m, sum(cw1h) AS cw1h,"
 	  " sum(cache_read) AS cache_read, sum(web_search) AS web_search"
-	  " FROM usage WHERE ts < $1 GROUP BY session_id, model_id, variant) AS d"
+	  " FROM usage WHERE session_id IN (" OLD_SESSIONS ") AND ts < $1"
+	  " GROUP BY session_id, model_id, variant) AS d"
 	  " WHERE t.session_id = d.session_id AND t.model_id = d.model_id"
 	  " AND t.variant = d.variant", 1, 0 },
 	{ "DELETE FROM rollup_session WHERE n <= 0", 0, 0 },
 	{ "UPDATE sessions SET user_msgs = GREATEST(0, user_msgs - d.c)"
-	  " FROM (SELECT session_id, count(*) AS c FROM messages WHERE ts < $1 GROUP BY session_id) AS d"
+	  " FROM (SELECT session_id, count(*) AS c FROM messages"
+	  " WHERE session_id IN (" OLD_SESSIONS ") AND ts < $1 GROUP BY session_id) AS d"
 	  " WHERE sessions.id = d.session_id", 1, 0 },
-	{ "DELETE FROM usage WHERE ts < $1", 1, 1 },
-	{ "DELETE FROM messages WHERE ts < $1", 1, 2 },
+	{ "DELETE FROM usage WHERE session_id IN (" OLD_SESSIONS ") AND ts < $1", 1, 1 },
+	{ "DELETE FROM messages WHERE session_id IN (" OLD_SESSIONS ") AND ts < $1", 1, 2 },
 	{ "DELETE FROM rollup_usage WHERE bucket < $1", 2, 0 },
 	{ "DELETE FROM rollup_tools WHERE bucket < $1", 2, 0 },
 	{ "DELETE FROM rollup_session WHERE session_id IN (SELECT id FROM sessions WHERE last_ts < $1)",

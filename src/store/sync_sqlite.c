@@ -234,6 +234,11 @@ int sq_data_stats(struct store *s, struct store_data_stats *o, struct aiu_err *e
 	return AIU_OK;
 }
 
+/* The sessions that can hold rows older than the cutoff: every stored row
+ * is dated at or after its session's first_ts, so old rows are found
+ * through these and usage/messages(session_id, ts) (migration 7). */
+#define OLD_SESSIONS "SELECT id FROM sessions WHERE first_ts < ?1"
+
 /* The prune, step by step; ?1 = cutoff ms, ?2 = cutoff bucket. Order
  * matters: rollup_session and prompt counts are adjusted from the rows
  * before they are deleted, session bounds after. */
@@ -249,16 +254,17 @@ static const struct {
 	  " FROM (SELECT session_id, model_id, variant, count(*) AS n, sum(input) AS input,"
 	  " sum(output) AS output, sum(cw5m) AS cw5m, sum(cw1h) AS cw1h,"
 	  " sum(cache_read) AS cache_read, sum(web_search) AS web_search"
-	  " FROM usage INDEXED BY usage_ts WHERE ts < ?1 GROUP BY session_id, model_id, variant) AS d"
+	  " FROM usage INDEXED BY usage_session_ts WHERE session_id IN (" OLD_SESSIONS ") AND ts < ?1"
+	  " GROUP BY session_id, model_id, variant) AS d"
 	  " WHERE rollup_session.session_id = d.session_id AND rollup_session.model_id = d.model_id"
 	  " AND rollup_session.variant = d.variant", 0 },
 	{ "DELETE FROM rollup_session WHERE n <= 0", 0 },
 	{ "UPDATE sessions SET user_msgs = max(0, user_msgs - d.c)"
-	  " FROM (SELECT session_id, count(*) AS c FROM messages INDEXED BY messages_ts"
-	  " WHERE ts < ?1 GROUP BY session_id) AS d"
+	  " FROM (SELECT session_id, count(*) AS c FROM messages INDEXED BY messages_session_ts"
+	  " WHERE session_id IN (" OLD_SESSIONS ") AND ts < ?1 GROUP BY session_id) AS d"
 	  " WHERE sessions.id = d.session_id", 0 },
-	{ "DELETE FROM usage WHERE ts < ?1", 1 },
-	{ "DELETE FROM messages WHERE ts < ?1", 2 },
+	{ "DELETE FROM usage WHERE session_id IN (" OLD_SESSIONS ") AND ts < ?1", 1 },
+	{ "DELETE FROM messages WHERE session_id IN (" OLD_SESSIONS ") AND ts < ?1", 2 },
 	{ "DELETE FROM rollup_usage WHERE bucket < ?2", 0 },
 	{ "DELETE FROM rollup_tools WHERE bucket < ?2", 0 },
 	{ "DELETE FROM rollup_session WHERE session_id IN (SELECT id FROM sessions WHERE last_ts < ?1)", 0 },
@@ -279,8 +285,6 @@ static const struct {
 static const char *const bulk_indexes[][2] = {
 	{ "usage_session_ts", "CREATE INDEX IF NOT EXISTS usage_session_ts ON usage(session_id, ts)" },
 	{ "messages_session_ts", "CREATE INDEX IF NOT EXISTS messages_session_ts ON messages(session_id, ts)" },
-	{ "usage_ts", "CREATE INDEX IF NOT EXISTS usage_ts ON usage(ts)" },
-	{ "messages_ts", "CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts)" },
 };
 #define N_BULK_INDEXES (sizeof(bulk_indexes) / sizeof(bulk_indexes[0]))
 
