@@ -9,11 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define CHUNK (64u << 10)
 #define BATCH_BYTES (1 << 20)      /* input bytes per batch */
 #define BATCH_ITEMS 8192
 #define QUEUE_MAX 40
+/* Readers run this much nicer than the writer (Linux: per-thread nice).
+ * They are ahead of it (their queues fill and they wait), while the writer
+ * is the critical path; with two readers and a writer on two cores, equal
+ * priority let the readers take the writer's CPU. Measured on the 1 GiB
+ * reference corpus, ten alternating first syncs each: median 1.02 s at +5
+ * against 1.05 s at +0. */
+#define READER_NICE 5
 
 struct cc_arena_chunk {
 	struct cc_arena_chunk *next;
@@ -321,7 +331,12 @@ static void *producer(void *arg)
 	struct cc_pipe *p = wk->p;
 	struct cc_scanner *sc = cc_scanner_new();
 	struct cc_json_state *js = cc_json_state_new();
+	int nice_now;
 
+	errno = 0;
+	nice_now = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno == 0) /* best effort: a failure only costs speed */
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice_now + READER_NICE);
 	if (!sc || !js) {
 		p->fatal = AIU_ENOMEM;
 		goto out;
