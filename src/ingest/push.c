@@ -169,6 +169,20 @@ out:
 	return rc;
 }
 
+/* Opens a push body: {"version":1,"records":[ ... (the caller ends both).
+ * body and rs belong to the caller, who releases them. */
+static void body_start(struct jsonw *w, struct buf *body, struct http_response *rs)
+{
+	buf_init(body, HTTP_BIG_BODY_MAX_CLIENT);
+	http_response_init(rs);
+	jw_init(w, body, false);
+	jw_obj(w);
+	jw_key(w, "version");
+	jw_int(w, 1);
+	jw_key(w, "records");
+	jw_arr(w);
+}
+
 static int send_batch(struct push_run_ctx *c)
 {
 	struct buf body;
@@ -180,14 +194,7 @@ static int send_batch(struct push_run_ctx *c)
 
 	if (!c->n)
 		return AIU_OK;
-	buf_init(&body, HTTP_BIG_BODY_MAX_CLIENT);
-	http_response_init(&rs);
-	jw_init(&w, &body, false);
-	jw_obj(&w);
-	jw_key(&w, "version");
-	jw_int(&w, 1);
-	jw_key(&w, "records");
-	jw_arr(&w);
+	body_start(&w, &body, &rs);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct usage_row *u = &c->batch[i];
 		struct push_names nm;
@@ -274,15 +281,8 @@ static int send_sessions(struct push_run_ctx *c, const size_t *idx, size_t n)
 
 	if (!n)
 		return AIU_OK;
-	buf_init(&body, HTTP_BIG_BODY_MAX_CLIENT);
-	http_response_init(&rs);
-	jw_init(&w, &body, false);
-	jw_obj(&w);
-	jw_key(&w, "version");
-	jw_int(&w, 1);
-	jw_key(&w, "records");
-	jw_arr(&w);
-	jw_end(&w);
+	body_start(&w, &body, &rs);
+	jw_end(&w); /* no records */
 	jw_key(&w, "sessions");
 	jw_arr(&w);
 	for (size_t i = 0; i < n; i++) {

@@ -86,6 +86,12 @@ static inline int sq_run(struct sqlite_store *q, sqlite3_stmt *st, const char *w
 
 /* A usage row from its columns, starting at msg_id in column c (store_sqlite.c). */
 void sq_usage_cols(sqlite3_stmt *st, int c, struct usage_row *u);
+/* Calls cb for every usage row of "SELECT <all columns> FROM usage
+ * <where_order>" (a constant clause; ?1 = arg when bind), one row at a
+ * time (sync_sqlite.c). what names the read in errors. */
+int sq_usage_rows(struct sqlite_store *q, const char *where_order, int64_t arg, bool bind,
+		 int (*cb)(void *ctx, const struct usage_row *r), void *ctx, struct aiu_err *err,
+		 const char *what);
 
 /* Dictionaries (store_sqlite_dict.c). */
 int sq_intern(struct store *s, enum store_dict d, const char *str, size_t n, int64_t *id,

@@ -27,25 +27,26 @@
 #include <stdio.h>
 #include <string.h>
 
-int sq_session_usage_scan(struct store *s, int64_t session_id,
-			  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
-			  struct aiu_err *err)
+int sq_usage_rows(struct sqlite_store *q, const char *where_order, int64_t arg, bool bind,
+		 int (*cb)(void *ctx, const struct usage_row *r), void *ctx, struct aiu_err *err,
+		 const char *what)
 {
-	struct sqlite_store *q = SQ(s);
+	char sql[512];
 	sqlite3_stmt *st = NULL;
-	struct usage_row *u = NULL;
+	struct usage_row *u = NULL; /* large (tool names): not on the stack */
 	int rc, crc = 0;
 
-	if ((rc = sq_prepare(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
-		       " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-		       " file_id, line_no, byte_off, service_tier, tools FROM usage"
-		       " WHERE session_id = ?1 ORDER BY ts, key", &st, err)) < 0)
+	snprintf(sql, sizeof(sql), "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
+		 " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
+		 " file_id, line_no, byte_off, service_tier, tools FROM usage %s", where_order);
+	if ((rc = sq_prepare(q, sql, &st, err)) < 0)
 		goto out;
 	if (!(u = malloc(sizeof(*u)))) {
 		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, session_id);
+	if (bind)
+		sqlite3_bind_int64(st, 1, arg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(u, 0, sizeof(*u));
 		u->key = sqlite3_column_int64(st, 0);
@@ -54,7 +55,7 @@ int sq_session_usage_scan(struct store *s, int64_t session_id,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = sq_db_err(q, err, "session usage scan");
+		rc = sq_db_err(q, err, what);
 		goto out;
 	}
 	rc = crc;
@@ -62,6 +63,14 @@ out:
 	sqlite3_finalize(st);
 	free(u);
 	return rc;
+}
+
+int sq_session_usage_scan(struct store *s, int64_t session_id,
+			  int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
+			  struct aiu_err *err)
+{
+	return sq_usage_rows(SQ(s), "WHERE session_id = ?1 ORDER BY ts, key", session_id, true, cb,
+			     ctx, err, "session usage scan");
 }
 
 int sq_session_message_scan(struct store *s, int64_t session_id,

@@ -181,34 +181,5 @@ int sq_push_person_put(struct store *s, const char *msg_id, const char *req_id,
 int sq_usage_scan(struct store *s, int (*cb)(void *ctx, const struct usage_row *r), void *ctx,
 		  struct aiu_err *err)
 {
-	struct sqlite_store *q = SQ(s);
-	sqlite3_stmt *st = NULL;
-	struct usage_row *u = NULL;
-	int rc, crc = 0;
-
-	if ((rc = sq_prepare(q, "SELECT key, msg_id, req_id, ts, session_id, project_id, model_id,"
-		       " variant, sidechain, input, output, cw5m, cw1h, cache_read, web_search,"
-		       " file_id, line_no, byte_off, service_tier, tools FROM usage ORDER BY key",
-		       &st, err)) < 0)
-		goto out;
-	if (!(u = malloc(sizeof(*u)))) {
-		rc = aiu_errf(err, AIU_ENOMEM, "out of memory");
-		goto out;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(u, 0, sizeof(*u));
-		u->key = sqlite3_column_int64(st, 0);
-		sq_usage_cols(st, 1, u);
-		if ((crc = cb(ctx, u)) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		rc = sq_db_err(q, err, "usage scan");
-		goto out;
-	}
-	rc = crc;
-out:
-	sqlite3_finalize(st);
-	free(u);
-	return rc;
+	return sq_usage_rows(SQ(s), "ORDER BY key", 0, false, cb, ctx, err, "usage scan");
 }
