@@ -127,15 +127,6 @@ static void j_coverage(struct jsonw *w, const struct org_report *rep)
 	jw_end(w);
 }
 
-static void j_range(struct jsonw *w, const struct org_params *p)
-{
-	jw_key(w, "dateRange");
-	jw_obj(w);
-	org_jday(w, "from", p->from);
-	org_jday(w, "to", p->to);
-	jw_end(w);
-}
-
 /* --- overview --------------------------------------------------------- */
 
 static bool tool_ok(const struct org_params *p, int tool)
@@ -416,7 +407,7 @@ int api_org_overview(struct http_req *q, struct http_resp *r)
 	}
 	http_ok_begin(r, &w);
 	jw_obj(&w);
-	j_range(&w, &p);
+	org_jrange(&w, &p);
 	org_jmoney(&w, "billCents", bill);
 	org_jmoney(&w, "seatCents", seat_nano);
 	org_jmoney(&w, "totalCents", bill + seat_nano);
@@ -529,7 +520,7 @@ static int people_or_teams(struct http_req *q, struct http_resp *r, bool team)
 	}
 	http_ok_begin(r, &w);
 	jw_obj(&w);
-	j_range(&w, &p);
+	org_jrange(&w, &p);
 	jw_key(&w, team ? "teams" : "people");
 	jw_arr(&w);
 	for (size_t i = 0; i < n; i++)
@@ -732,7 +723,7 @@ int api_org_person(struct http_req *q, struct http_resp *r)
 	} else {
 		http_ok_begin(r, &w);
 		jw_obj(&w);
-		j_range(&w, &p);
+		org_jrange(&w, &p);
 		jw_key(&w, "person");
 		j_stat(&w, ps, false);
 		j_person_keys(&w, &id, email);

@@ -66,6 +66,8 @@ void org_cents(int64_t nano, char *out, size_t cap);
 void org_jmoney(struct jsonw *w, const char *key, int64_t nano);
 void org_jint(struct jsonw *w, const char *key, int64_t v);
 void org_jday(struct jsonw *w, const char *key, int64_t day);
+/* "dateRange": {"from": day, "to": day} of the request. */
+void org_jrange(struct jsonw *w, const struct org_params *p);
 /* part/whole in percent with one decimal; null when whole is 0. */
 void org_jpct(struct jsonw *w, const char *key, int64_t part, int64_t whole);
 /* part/whole as a 0..1 rate (4 decimals); null when whole is 0. */

@@ -237,11 +237,7 @@ int api_org_adoption(struct http_req *q, struct http_resp *r)
 	}
 	http_ok_begin(r, &w);
 	jw_obj(&w);
-	jw_key(&w, "dateRange");
-	jw_obj(&w);
-	org_jday(&w, "from", p.from);
-	org_jday(&w, "to", p.to);
-	jw_end(&w);
+	org_jrange(&w, &p);
 	j_periods(&w, "daily", "date", 0, pc[0], npc[0]);
 	j_periods(&w, "weekly", "week", 1, pc[1], npc[1]);
 	j_periods(&w, "monthly", "month", 2, pc[2], npc[2]);
@@ -444,11 +440,7 @@ int api_org_cost(struct http_req *q, struct http_resp *r)
 	}
 	http_ok_begin(r, &w);
 	jw_obj(&w);
-	jw_key(&w, "dateRange");
-	jw_obj(&w);
-	org_jday(&w, "from", p.from);
-	org_jday(&w, "to", p.to);
-	jw_end(&w);
+	org_jrange(&w, &p);
 	org_jmoney(&w, "billCents", rep.bill_nano);
 	j_amounts(&w, "byModel", "model", false, rep.by_model, rep.n_model);
 	j_amounts(&w, "byTokenType", "tokenType", false, rep.by_type, rep.n_type);
@@ -662,11 +654,7 @@ int api_org_freshness(struct http_req *q, struct http_resp *r)
 	http_ok_begin(r, &w);
 	jw_obj(&w);
 	j_ts(&w, "now", now_ms());
-	jw_key(&w, "dateRange");
-	jw_obj(&w);
-	org_jday(&w, "from", p.from);
-	org_jday(&w, "to", p.to);
-	jw_end(&w);
+	org_jrange(&w, &p);
 	jw_key(&w, "sources");
 	jw_arr(&w);
 	{

@@ -150,6 +150,15 @@ void org_jday(struct jsonw *w, const char *key, int64_t day)
 	jw_str(w, d);
 }
 
+void org_jrange(struct jsonw *w, const struct org_params *p)
+{
+	jw_key(w, "dateRange");
+	jw_obj(w);
+	org_jday(w, "from", p->from);
+	org_jday(w, "to", p->to);
+	jw_end(w);
+}
+
 void org_jpct(struct jsonw *w, const char *key, int64_t part, int64_t whole)
 {
 	jw_key(w, key);
